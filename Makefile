@@ -1,0 +1,38 @@
+# Two commands: `make demo` and `make test`. Everything else here is what they need.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test venv check browser bench clean
+
+$(STAMP): requirements.txt pyproject.toml nndl/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==26.3
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e nndl -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Headless Chromium for the JupyterLab tests, from Debian's packages.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+demo: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 $(PY) -m autograder demo
+
+test: $(STAMP) browser
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -q
+
+check: $(STAMP)
+	@test -n "$(NB)" || { echo "usage: make check NB=path/to/notebook.ipynb"; exit 2; }
+	OPENBLAS_NUM_THREADS=1 $(PY) -m autograder check "$(NB)"
+
+bench: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 $(PY) bench/grade_throughput.py
+
+clean:
+	rm -rf $(VENV) submitted autograded feedback gradebook.db .exchange demo

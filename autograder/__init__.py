@@ -1,0 +1,1 @@
+"""Instructor side of the course: reference implementation, hidden checks, command line."""

@@ -1,0 +1,1 @@
+"""Neural Networks and Deep Learning: the student-side package (data, plots, public checks)."""
