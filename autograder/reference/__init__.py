@@ -1,0 +1,19 @@
+"""The course's reference implementation in NumPy, one module per assignment topic.
+
+* :mod:`~autograder.reference.basics` – NumPy basics (assignment 1);
+* :mod:`~autograder.reference.logistic` – logistic regression (assignment 2);
+* :mod:`~autograder.reference.shallow` – one hidden layer (assignment 3);
+* :mod:`~autograder.reference.deep` – deep networks (assignments 4 and 5).
+
+Every grade is measured against these functions. They keep the lecture's
+names, signatures and return layouts, treat columns as examples, never modify
+their arguments, draw random numbers only from a local, seeded
+``np.random.RandomState``, and reject a wrong shape with a ``ValueError``
+naming the argument, the expected shape and the shape received.
+
+This package lives on the instructor side only: nothing under ``nndl`` (the
+student package) may import it.
+"""
+from autograder.reference import basics, deep, logistic, shallow
+
+__all__ = ["basics", "logistic", "shallow", "deep"]
