@@ -55,6 +55,7 @@ def lab(tmp_path_factory):
         env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    _LAB_ROOTS[url] = str(root / "release")
     deadline = time.time() + 60
     while True:
         try:
@@ -88,7 +89,9 @@ def browser():
         b.close()
 
 
-ERROR_OUTPUT = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+# The notebook on screen; a workspace may keep other notebooks open in hidden tabs.
+ACTIVE = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+ERROR_OUTPUT = f"{ACTIVE} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -96,8 +99,8 @@ def test_release_runs_to_first_exercise_in_jupyterlab(lab, browser, assignment):
     nb = notebook_path(assignment, RELEASE_DIR)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        page.goto(f"{lab}/lab/tree/{assignment}/{nb.name}?token={TOKEN}", timeout=60_000)
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.goto(f"{lab}/lab/workspaces/run-{assignment}/tree/{assignment}/{nb.name}?token={TOKEN}", timeout=60_000)
+        page.wait_for_selector(f"{ACTIVE} .jp-Cell", timeout=60_000)
         # Wait for the kernel to come up before running anything.
         page.locator(".jp-StatusBar-TextItem", has_text="| Idle").first.wait_for(timeout=60_000)
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
@@ -105,7 +108,7 @@ def test_release_runs_to_first_exercise_in_jupyterlab(lab, browser, assignment):
         page.wait_for_selector(ERROR_OUTPUT, timeout=120_000)
         page.locator(".jp-StatusBar-TextItem", has_text="| Idle").first.wait_for(timeout=60_000)
         errors = page.locator(ERROR_OUTPUT).all_inner_texts()
-        prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
+        prompts = page.locator(f"{ACTIVE} .jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
         page.screenshot(path=str(Path(lab_screenshot_dir()) / f"{assignment}.png"), full_page=False)
     finally:
         page.close()
@@ -120,3 +123,54 @@ def lab_screenshot_dir() -> str:
     path = Path(os.environ.get("NNDL_SCREENSHOT_DIR", "/tmp/nndl-lab-screenshots"))
     path.mkdir(parents=True, exist_ok=True)
     return str(path)
+
+
+def _validate_in_lab(lab_url, browser, relpath: str) -> str:
+    """Open ``relpath`` in JupyterLab, press nbgrader's Validate button, return the dialog text."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        workspace = "validate-" + relpath.replace("/", "-").replace(".", "-")
+        page.goto(f"{lab_url}/lab/workspaces/{workspace}/tree/{relpath}?token={TOKEN}", timeout=60_000)
+        page.wait_for_selector(f"{ACTIVE} .jp-Cell", timeout=60_000)
+        page.locator(".jp-StatusBar-TextItem", has_text="| Idle").first.wait_for(timeout=60_000)
+        page.locator(ACTIVE).get_by_role("button", name="Validate").first.click()
+        dialog = page.locator(".jp-Dialog-content")
+        dialog.wait_for(timeout=180_000)
+        return dialog.inner_text()
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def validate_cases(lab):
+    """Full and broken submissions of assignment 01, placed in the lab's folder."""
+    import nbformat
+
+    from autograder.course import SOURCE_DIR
+    from autograder.submissions import apply_mistake, full_solution, mistakes_for
+
+    assignment = "01_numpy_basics"
+    release = nbformat.read(str(notebook_path(assignment, RELEASE_DIR)), as_version=4)
+    source = nbformat.read(str(notebook_path(assignment, SOURCE_DIR)), as_version=4)
+    full = full_solution(release, source)
+    broken = apply_mistake(full, next(m for m in mistakes_for(assignment) if not m.visible_passes))
+    root = Path(lab_root_of(lab))
+    folder = root / assignment
+    nbformat.write(full, str(folder / "solved.ipynb"))
+    nbformat.write(broken, str(folder / "broken.ipynb"))
+    return assignment
+
+
+_LAB_ROOTS: dict[str, str] = {}
+
+
+def lab_root_of(url: str) -> str:
+    return _LAB_ROOTS[url]
+
+
+def test_validate_button_accepts_a_solved_notebook_and_rejects_a_broken_one(lab, browser, validate_cases):
+    solved = _validate_in_lab(lab, browser, f"{validate_cases}/solved.ipynb")
+    assert "Success" in solved and "passes all the tests" in solved, f"Validate on the full solution said:\n{solved[:1500]}"
+    broken = _validate_in_lab(lab, browser, f"{validate_cases}/broken.ipynb")
+    assert "Success" not in broken, f"Validate accepted a broken notebook:\n{broken[:1500]}"
+    assert "failed" in broken.lower() or "error" in broken.lower(), f"Validate on a broken notebook said:\n{broken[:1500]}"
