@@ -200,3 +200,21 @@ def test_mislabeled_says_so_when_there_is_nothing_to_show():
 def test_mislabeled_rejects_a_prediction_of_the_wrong_length():
     with pytest.raises(ValueError, match=r"y_pred must have shape \(1, 4\) or \(4,\), got \(1, 5\)"):
         show_mislabeled(images(4), [0, 1, 0, 1], np.zeros((1, 5)), CLASSES)
+
+
+def test_decision_boundary_colours_do_not_depend_on_what_the_model_predicts():
+    """A model predicting one class everywhere paints the plane in that class's colour."""
+    import numpy as np
+    from matplotlib.contour import ContourSet
+
+    from nndl.data import load_planar_dataset
+    from nndl.plots import plot_decision_boundary
+
+    X, Y = load_planar_dataset()
+    colours = []
+    for constant in (0, 1):
+        ax = plot_decision_boundary(lambda G, c=constant: np.full((1, G.shape[1]), c), X, Y, resolution=20)
+        contour = next(c for c in ax.collections if isinstance(c, ContourSet))
+        assert (contour.norm.vmin, contour.norm.vmax) == (0, 1), "colour limits must be fixed to the two classes"
+        colours.append(contour.to_rgba(constant))
+    assert colours[0] != colours[1], "all-0 and all-1 models were painted the same colour"

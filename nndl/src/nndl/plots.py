@@ -100,8 +100,10 @@ def plot_decision_boundary(
 
     if ax is None:
         _, ax = plt.subplots()
-    ax.contourf(xx, yy, zz, cmap=plt.cm.Spectral, alpha=0.8)
-    ax.scatter(X[0], X[1], c=labels, cmap=plt.cm.Spectral, edgecolors="k", s=20)
+    # Fixed colour limits and levels: a model that predicts one class
+    # everywhere still paints the plane in that class's colour.
+    ax.contourf(xx, yy, zz, levels=[-0.5, 0.5, 1.5], cmap=plt.cm.Spectral, vmin=0, vmax=1, alpha=0.8)
+    ax.scatter(X[0], X[1], c=labels, cmap=plt.cm.Spectral, vmin=0, vmax=1, edgecolors="k", s=20)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_xlim(x_min, x_max)
