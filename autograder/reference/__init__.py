@@ -3,7 +3,10 @@
 * :mod:`~autograder.reference.basics` – NumPy basics (assignment 1);
 * :mod:`~autograder.reference.logistic` – logistic regression (assignment 2);
 * :mod:`~autograder.reference.shallow` – one hidden layer (assignment 3);
-* :mod:`~autograder.reference.deep` – deep networks (assignments 4 and 5).
+* :mod:`~autograder.reference.deep` – deep networks (assignments 4 and 5);
+* :mod:`~autograder.reference.broadcasting` – the broadcasting exercises (assignment 1);
+* :mod:`~autograder.reference.preprocessing` – flattening images into columns (assignment 2);
+* :mod:`~autograder.reference.multiclass` – softmax, L2, dropout, mini-batches (assignment 6).
 
 Every grade is measured against these functions. They keep the lecture's
 names, signatures and return layouts, treat columns as examples, never modify
@@ -14,6 +17,6 @@ naming the argument, the expected shape and the shape received.
 This package lives on the instructor side only: nothing under ``nndl`` (the
 student package) may import it.
 """
-from autograder.reference import basics, deep, logistic, shallow
+from autograder.reference import basics, broadcasting, deep, logistic, multiclass, preprocessing, shallow
 
-__all__ = ["basics", "logistic", "shallow", "deep"]
+__all__ = ["basics", "broadcasting", "logistic", "preprocessing", "shallow", "deep", "multiclass"]
