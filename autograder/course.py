@@ -183,6 +183,53 @@ class Course:
             )
         return self.root / "release" / assignment
 
+    def is_registered(self, assignment: str) -> bool:
+        """True when the gradebook knows ``assignment`` and its notebooks."""
+        from nbgrader.api import Gradebook, MissingEntry
+
+        if not (self.root / "gradebook.db").exists():
+            return False
+        with Gradebook(self.db_url, "nndl") as gb:
+            try:
+                return len(gb.find_assignment(assignment).notebooks) > 0
+            except MissingEntry:
+                return False
+
+    def ensure_registered(self, assignment: str) -> None:
+        """Put ``assignment``'s cells in the gradebook if they are not there yet.
+
+        nbgrader learns an assignment's graded cells from
+        ``generate_assignment``. This runs it with the release written to a
+        throw-away folder, so a course folder whose ``release/`` is committed
+        (the project itself) is left untouched.
+
+        Raises
+        ------
+        CourseError
+            If ``source/<assignment>`` is missing or nbgrader rejects it.
+        """
+        import tempfile
+
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+
+        if not (self.root / "source" / assignment).is_dir():
+            raise CourseError(f"no source for assignment {assignment!r} in {self.root / 'source'}")
+        if self.is_registered(assignment):
+            return
+        with tempfile.TemporaryDirectory(prefix="nndl-register-") as tmp:
+            config = Config()
+            config.merge(self.config)
+            # An absolute release folder: CourseDirectory joins it to the root
+            # with os.path.join, which keeps the absolute path.
+            config.CourseDirectory.release_directory = str(Path(tmp) / "release")
+            api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+            result = api.generate_assignment(assignment, force=True, create=True)
+        if not result["success"]:
+            raise CourseError(
+                f"nbgrader could not register {assignment}:\n{result.get('error', '')}\n{result.get('log', '')}"
+            )
+
     # -- submitting and grading ------------------------------------------
     def submit(
         self,

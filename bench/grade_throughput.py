@@ -1,0 +1,163 @@
+"""Grading throughput: stock serial ``nbgrader autograde`` against ``python -m autograder grade``.
+
+The same class (20 students x 5 assignments, made from the release
+notebooks: full solutions, blank notebooks and the typical mistakes, in
+turn) is graded twice, each time from a fresh copy of one course folder:
+
+- stock: ``nbgrader autograde <assignment>``, the command line, one run per
+  assignment over all students, one notebook at a time;
+- ours: ``python -m autograder grade`` (parallel workers, default one per core).
+
+It prints both wall times, their ratio, the seconds per notebook, and the
+floor: the time to autograde an empty notebook, which is the fixed cost
+per submission (kernel start and stop, nbgrader's bookkeeping). It also
+checks that both runs gave every cell the same score.
+
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/grade_throughput.py [--students 20] [--assignments A B ...]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from autograder.course import SOURCE_DIR, Course, available_assignments
+from autograder.submissions import apply_mistake, full_solution, mistakes_for
+
+FLOOR_STUDENTS = 10
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
+    return env
+
+
+def _write_stock_config(root: Path) -> None:
+    """An nbgrader_config.py equal to the one the course API uses (autograder.course)."""
+    (root / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"c.CourseDirectory.root = {str(root)!r}\n"
+        "c.CourseDirectory.course_id = 'nndl'\n"
+        f"c.CourseDirectory.db_url = 'sqlite:///{root / 'gradebook.db'}'\n"
+        "c.ClearHiddenTests.enforce_metadata = True\n"
+        "c.Execute.timeout = 180\n"
+        "c.Execute.interrupt_on_timeout = True\n"
+        "c.Execute.kernel_name = 'python3'\n"
+    )
+
+
+def make_class(root: Path, assignments: list[str], students: int) -> int:
+    """Generate the assignments in ``root`` and submit ``students`` notebooks to each."""
+    course = Course(root)
+    count = 0
+    for assignment in assignments:
+        course.add_source(assignment)
+        release_dir = course.generate(assignment)
+        release_path = next(release_dir.glob("*.ipynb"))
+        release = nbformat.read(str(release_path), as_version=4)
+        source = nbformat.read(str(next((SOURCE_DIR / assignment).glob("*.ipynb"))), as_version=4)
+        full = full_solution(release, source)
+        variants = [full, release]
+        try:
+            variants += [apply_mistake(full, m) for m in mistakes_for(assignment)]
+        except (ImportError, AttributeError, KeyError, ValueError):
+            pass
+        for i in range(students):
+            course.submit(assignment, f"s{i + 1:02d}", variants[i % len(variants)], notebook_name=release_path.name)
+            count += 1
+    return count
+
+
+def make_empty_class(root: Path, students: int) -> None:
+    """An assignment whose notebook has no cells, submitted by ``students`` students."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
+    folder = root / "source" / "empty"
+    folder.mkdir(parents=True)
+    nbformat.write(nb, str(folder / "empty.ipynb"))
+    course = Course(root)
+    course.generate("empty")
+    for i in range(students):
+        course.submit("empty", f"e{i + 1:02d}", nb, notebook_name="empty.ipynb")
+
+
+def run_stock(root: Path, assignments: list[str]) -> float:
+    _write_stock_config(root)
+    start = time.perf_counter()
+    for assignment in assignments:
+        done = subprocess.run(["nbgrader", "autograde", assignment], cwd=root, env=_env(),
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            print(f"  stock nbgrader reported errors for {assignment} (exit {done.returncode})", file=sys.stderr)
+    return time.perf_counter() - start
+
+
+def run_ours(root: Path, assignments: list[str], workers: int | None) -> float:
+    command = [sys.executable, "-m", "autograder", "grade", "--course", str(root), "--no-progress", *assignments]
+    if workers:
+        command += ["--workers", str(workers)]
+    start = time.perf_counter()
+    subprocess.run(command, env=_env(), capture_output=True, text=True, check=True)
+    return time.perf_counter() - start
+
+
+def all_scores(root: Path) -> dict:
+    from nbgrader.api import Gradebook
+
+    out = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "nndl") as gb:
+        for assignment in gb.assignments:
+            for submission in assignment.submissions:
+                for nb in submission.notebooks:
+                    for grade in nb.grades:
+                        out[(assignment.name, submission.student.id, nb.name, grade.name)] = grade.score
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--students", type=int, default=20)
+    parser.add_argument("--assignments", nargs="*", help="default: the first five in source/")
+    parser.add_argument("--workers", type=int, help="workers for ours (default: number of cores)")
+    args = parser.parse_args(argv)
+    assignments = args.assignments or available_assignments()[:5]
+
+    with tempfile.TemporaryDirectory(prefix="nndl-bench-") as tmp:
+        tmp = Path(tmp)
+        print(f"class: {args.students} students x {len(assignments)} assignments ({', '.join(assignments)}); "
+              f"{os.cpu_count()} cores")
+        n = make_class(tmp / "class", assignments, args.students)
+        shutil.copytree(tmp / "class", tmp / "stock")
+        shutil.copytree(tmp / "class", tmp / "ours")
+        stock = run_stock(tmp / "stock", assignments)
+        print(f"stock serial nbgrader autograde: {stock:7.1f} s  ({stock / n:.2f} s per notebook)")
+        ours = run_ours(tmp / "ours", assignments, args.workers)
+        print(f"python -m autograder grade:      {ours:7.1f} s  ({ours / n:.2f} s per notebook)")
+        print(f"ratio ours / stock:              {ours / stock:7.2f}  (goal: 0.5 or less)")
+        a, b = all_scores(tmp / "stock"), all_scores(tmp / "ours")
+        same = a == b
+        differing = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+        print(f"scores identical in both runs:   {'yes' if same else 'NO'} ({len(a)} graded cells)"
+              + ("" if same else f"; first differences: {differing[:5]}"))
+
+        make_empty_class(tmp / "empty", FLOOR_STUDENTS)
+        shutil.copytree(tmp / "empty", tmp / "empty_ours")
+        floor_stock = run_stock(tmp / "empty", ["empty"]) / FLOOR_STUDENTS
+        floor_ours = run_ours(tmp / "empty_ours", ["empty"], args.workers) / FLOOR_STUDENTS
+        print(f"floor, empty notebook:           {floor_stock:.2f} s stock, {floor_ours:.2f} s ours "
+              f"(per notebook, {FLOOR_STUDENTS} submissions, start-up included)")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

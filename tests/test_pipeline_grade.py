@@ -1,0 +1,153 @@
+"""Parallel grading gives nbgrader's own scores, skips graded work and loses no submission."""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import time
+
+import pytest
+
+from autograder.course import Course
+from autograder.grade import FAILURES_FILE, grade_submissions
+from pipeline_course import NOTEBOOK, TinyCourse
+
+pytestmark = pytest.mark.slow
+
+CLASS_SIZE = 12
+
+
+def _variant(t: TinyCourse, i: int):
+    kind = i % 4
+    if kind == 0:
+        return t.full
+    if kind == 1:
+        return t.release
+    if kind == 2:
+        return t.variant(cube="return x * 3")
+    return t.variant(square="return x + x")
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    """A tiny class of 12 submissions, and its scores from serial nbgrader (stock autograde, one at a time)."""
+    base = tmp_path_factory.mktemp("class")
+    t = TinyCourse(base / "pristine")
+    students = [f"s{i:02d}" for i in range(CLASS_SIZE)]
+    for i, student in enumerate(students):
+        t.submit(student, _variant(t, i))
+    serial_root = t.copy_to(base / "serial")
+    serial = Course(serial_root)
+    expected = {}
+    for student in students:
+        result = serial.autograde("tiny", student)
+        assert result["success"], result.get("log")
+        expected[student] = {k: (v.score, v.max_score) for k, v in serial.scores("tiny", student).items()}
+    return t, students, expected
+
+
+def _scores(root, students):
+    course = Course(root)
+    return {s: {k: (v.score, v.max_score) for k, v in course.scores("tiny", s).items()} for s in students}
+
+
+def test_two_workers_give_the_scores_of_serial_nbgrader(graded_class, tmp_path):
+    t, students, expected = graded_class
+    root = t.copy_to(tmp_path / "two")
+
+    run = grade_submissions(root, ["tiny"], workers=2, progress=False)
+
+    assert run.workers == 2
+    assert sorted(o.job.student for o in run.outcomes) == students
+    assert not run.failed and not run.partial, [(o.job.key, o.reason) for o in run.failed + run.partial]
+    assert _scores(root, students) == expected
+    assert {s: sum(v[0] for v in e.values()) for s, e in expected.items()}["s00"] == 5.0, "the full solution scores 5"
+
+    # a second run finds everything graded and starts no worker
+    again = grade_submissions(root, ["tiny"], workers=2, progress=False)
+    assert again.outcomes == [] and sorted(j.student for j in again.skipped) == students
+
+    # a resubmission is regraded, alone
+    time.sleep(0.01)
+    Course(root).submit("tiny", "s01", t.full, notebook_name=NOTEBOOK)
+    third = grade_submissions(root, ["tiny"], workers=2, progress=False)
+    assert [o.job.student for o in third.outcomes] == ["s01"], [o.job.key for o in third.outcomes]
+    assert _scores(root, ["s01"])["s01"] == {"square_test": (2.0, 2.0), "cube_test": (3.0, 3.0)}
+
+    forced = grade_submissions(root, ["tiny"], students=["s02"], workers=2, force=True, progress=False)
+    assert [o.job.student for o in forced.outcomes] == ["s02"] and forced.skipped == []
+
+
+def test_many_workers_share_the_gradebook_without_losing_a_row(graded_class, tmp_path):
+    t, students, expected = graded_class
+    root = t.copy_to(tmp_path / "many")
+
+    run = grade_submissions(root, ["tiny"], workers=5, progress=False)
+
+    assert run.workers == 5
+    problems = [(o.job.key, o.status, o.reason) for o in run.outcomes if o.status != "graded"]
+    assert not problems, f"concurrent workers broke some gradings: {problems}"
+    assert _scores(root, students) == expected, "scores with 5 workers differ from serial nbgrader"
+    assert not (root / FAILURES_FILE).exists() or json.loads((root / FAILURES_FILE).read_text()) == []
+
+
+def _with_cell_before(nb, grade_id, source):
+    import nbformat
+
+    out = copy.deepcopy(nb)
+    index = next(i for i, c in enumerate(out.cells) if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id)
+    out.cells.insert(index, nbformat.v4.new_code_cell(source))
+    return out
+
+
+def test_killed_kernels_timeouts_and_broken_files_get_rows_and_reasons(tmp_path):
+    t = TinyCourse(tmp_path / "nasty", cell_timeout=3)
+    t.submit("good", t.full)
+    t.submit("killer", _with_cell_before(t.full, "cube_test", "import os\nos.kill(os.getpid(), 9)"))
+    t.submit("slowcell", t.variant(cube="import time\n    time.sleep(60)\n    return x ** 3"))
+    many_sleeps = t.full
+    for _ in range(5):
+        many_sleeps = _with_cell_before(many_sleeps, "square", "import time\ntime.sleep(2)")
+    t.submit("slownotebook", many_sleeps)
+    t.submit_raw("notjson", "this is not a notebook")
+
+    run = grade_submissions(t.root, ["tiny"], workers=2, cell_timeout=3, notebook_timeout=7, progress=False)
+
+    by = {o.job.student: o for o in run.outcomes}
+    assert sorted(by) == ["good", "killer", "notjson", "slowcell", "slownotebook"]
+    assert by["good"].status == "graded" and by["good"].scores == {"square_test": (2.0, 2.0), "cube_test": (3.0, 3.0)}
+    # the kernel died before cube_test: square_test keeps its points
+    assert by["killer"].status == "partial" and "kernel died" in by["killer"].reason
+    assert by["killer"].scores == {"square_test": (2.0, 2.0), "cube_test": (0.0, 3.0)}
+    assert by["slowcell"].status == "partial" and "3 s cell limit" in by["slowcell"].reason
+    assert by["slowcell"].scores == {"square_test": (2.0, 2.0), "cube_test": (0.0, 3.0)}
+    assert by["slownotebook"].status == "failed" and "7 s limit" in by["slownotebook"].reason
+    assert by["notjson"].status == "failed" and "not valid JSON" in by["notjson"].reason
+    for student in ("slownotebook", "notjson"):
+        assert by[student].scores == {"square_test": (0.0, 2.0), "cube_test": (0.0, 3.0)}, student
+
+    # every submission has its rows in the gradebook, and every problem its reason on disk
+    course = Course(t.root)
+    for student in by:
+        assert set(course.scores("tiny", student)) == {"square_test", "cube_test"}, student
+    report = {e["student"]: e for e in json.loads((t.root / FAILURES_FILE).read_text())}
+    assert sorted(report) == ["killer", "notjson", "slowcell", "slownotebook"]
+    assert all(e["reason"] for e in report.values())
+
+    # the failed submission's reason is also in its gradebook comments
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url, "nndl") as gb:
+        comments = [c.auto_comment for nb in gb.find_submission("tiny", "notjson").notebooks for c in nb.comments]
+    assert comments and all("not valid JSON" in c for c in comments), comments
+
+    # no kernel or worker is left behind
+    import psutil
+
+    def grading_process(p):
+        # multiprocessing's resource tracker outlives a run by design; kernels and workers must not
+        return p.is_running() and p.status() != psutil.STATUS_ZOMBIE and \
+            "resource_tracker" not in " ".join(p.cmdline())
+
+    leftovers = [p for p in psutil.Process(os.getpid()).children(recursive=True) if grading_process(p)]
+    assert not leftovers, f"processes left running: {[p.cmdline()[:3] for p in leftovers]}"
