@@ -61,12 +61,8 @@ def _quiet_process_output() -> None:
     os.close(devnull)
 
 
-def worker_main(conn, root: str, cell_timeout: int, quiet: bool, preload=None) -> None:
-    """Grade jobs received on ``conn`` until it sends ``None``.
-
-    With ``preload`` (a list of module names), kernels are forked from a
-    template process that imported them (:mod:`autograder.kernel_fork`).
-    """
+def worker_main(conn, root: str, cell_timeout: int, quiet: bool) -> None:
+    """Grade jobs received on ``conn`` until it sends ``None``."""
     if quiet:
         _quiet_process_output()
     # Several kernels share the cores: a multi-threaded BLAS in each would
@@ -77,20 +73,14 @@ def worker_main(conn, root: str, cell_timeout: int, quiet: bool, preload=None) -
         from autograder.gradebook_lock import serialise_gradebook_access
 
         serialise_gradebook_access()
-        worker = Grader(Path(root), cell_timeout, preload)
+        worker = Grader(Path(root), cell_timeout)
     except Exception:
         import traceback
 
         conn.send(("broken", traceback.format_exc()))
         return
     conn.send(("ready", os.getpid()))
-    try:
-        _serve(conn, worker)
-    finally:
-        if preload is not None:
-            from autograder.kernel_fork import stop_template
-
-            stop_template()
+    _serve(conn, worker)
 
 
 def _serve(conn, worker: "Grader") -> None:
@@ -117,17 +107,13 @@ def _serve(conn, worker: "Grader") -> None:
 class Grader:
     """nbgrader, loaded once, grading one submission at a time (in a worker)."""
 
-    def __init__(self, root: Path, cell_timeout: int, preload=None):
+    def __init__(self, root: Path, cell_timeout: int):
         from nbgrader.apps import NbGraderAPI  # noqa: F401 - imported once, before the first job
 
         from autograder.execute import grading_config
 
         self.course = Course(root, cell_timeout=cell_timeout)
-        self.course.config = grading_config(self.course.config, forked_kernels=preload is not None)
-        if preload is not None:
-            from autograder.kernel_fork import use_forked_kernels
-
-            use_forked_kernels(preload)
+        self.course.config = grading_config(self.course.config)
         self.cell_timeout = cell_timeout
 
     def grade(self, job: Job) -> dict:
