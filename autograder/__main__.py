@@ -63,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--cell-timeout", type=_positive, default=180, help="seconds per cell (default 180)")
     p.add_argument("--notebook-timeout", type=_positive, default=600,
                    help="seconds per submission (default 600)")
+    p.add_argument("--fresh-kernels", action="store_true",
+                   help="start every kernel as a new Python instead of forking a preloaded one")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     p = with_course(sub.add_parser("feedback", help="nbgrader's HTML feedback, readable offline"))
@@ -119,7 +121,8 @@ def _grade(args) -> int:
 
     run = grade_submissions(_course_root(args), args.assignments or None, students=args.student,
                             workers=args.workers, force=args.force, cell_timeout=args.cell_timeout,
-                            notebook_timeout=args.notebook_timeout, progress=not args.no_progress)
+                            notebook_timeout=args.notebook_timeout, progress=not args.no_progress,
+                            forked_kernels=not args.fresh_kernels)
     print(f"graded {len(run.outcomes)} submission(s) in {run.seconds:.1f} s with {run.workers} worker(s); "
           f"skipped {len(run.skipped)} already graded")
     for o in sorted(run.failed + run.partial, key=lambda o: o.job.key):

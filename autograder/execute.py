@@ -16,6 +16,7 @@ from __future__ import annotations
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
+from traitlets import Bool
 
 KERNEL_DIED = "KernelDied"
 CELL_TIMEOUT = "CellTimeoutError"  # the ename nbgrader's Execute gives a timed-out cell
@@ -31,7 +32,20 @@ def _kernel_died_output(message: str) -> NotebookNode:
 
 
 class KernelDeathTolerantExecute(Execute):
-    """``Execute`` that scores the cells after a kernel death 0 instead of failing."""
+    """``Execute`` that scores the cells after a kernel death 0 instead of failing.
+
+    With ``forked_kernels`` its kernels are forked from a process that has
+    the notebooks' modules imported already (:mod:`autograder.kernel_fork`).
+    """
+
+    forked_kernels = Bool(False, help="fork kernels from a preloaded template process").tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.forked_kernels:
+            from autograder.kernel_fork import ForkingKernelManager
+
+            self.kernel_manager_class = ForkingKernelManager
 
     def preprocess(self, nb, resources=None, km=None):
         self._dead_at = None
@@ -54,12 +68,13 @@ class KernelDeathTolerantExecute(Execute):
             return cell, self.resources
 
 
-def grading_config(config):
+def grading_config(config, *, forked_kernels: bool = False):
     """A copy of the nbgrader ``config`` set up for batch grading.
 
     The kernel-death tolerant ``Execute`` replaces nbgrader's, and the kernel
     is stopped at once when the notebook is done (its outputs are already
-    collected) instead of being asked to exit and waited for.
+    collected) instead of being asked to exit and waited for. With
+    ``forked_kernels`` the kernels are forked from a preloaded template.
     """
     from nbgrader.converters import Autograde
     from traitlets.config import Config
@@ -71,4 +86,5 @@ def grading_config(config):
         for p in Autograde.class_traits()["autograde_preprocessors"].default()
     ]
     c.KernelDeathTolerantExecute.shutdown_kernel = "immediate"
+    c.KernelDeathTolerantExecute.forked_kernels = forked_kernels
     return c

@@ -4,8 +4,10 @@ Each job is one student's submission of one assignment, graded by nbgrader's
 own ``autograde`` (:meth:`nbgrader.apps.NbGraderAPI.autograde`) inside a
 long-lived worker process. The workers are started once per run, so the
 interpreter, nbgrader and nbconvert are imported once per worker rather than
-once per student, and they grade in parallel (default: one per core). Each
-kernel is stopped as soon as its notebook has run.
+once per student, and they grade in parallel (default: one per core). Their
+kernels are forked from a process that has already imported what the
+notebooks import (:mod:`autograder.kernel_fork`), and stopped as soon as the
+notebook has run.
 
 What can go wrong with a submission, and what is recorded:
 
@@ -213,11 +215,11 @@ def already_graded(course: Course, jobs, failures: dict) -> set[Job]:
 # -- the parent: a pool of workers that can be killed one at a time ------------
 
 class _Worker:
-    def __init__(self, ctx, root: Path, cell_timeout: int, quiet: bool):
+    def __init__(self, ctx, root: Path, cell_timeout: int, quiet: bool, preload=None):
         parent_conn, child_conn = ctx.Pipe()
         self.conn = parent_conn
         self.process = ctx.Process(target=worker_main,
-                                   args=(child_conn, str(root), cell_timeout, quiet), daemon=True)
+                                   args=(child_conn, str(root), cell_timeout, quiet, preload), daemon=True)
         self.process.start()
         child_conn.close()
         self.job: Job | None = None
@@ -268,7 +270,7 @@ def _order_for_balance(course: Course, jobs: list[Job]) -> list[Job]:
 
 def run_jobs(course: Course, jobs: list[Job], *, workers: int, cell_timeout: int,
              notebook_timeout: float, progress: bool = True, quiet: bool = True,
-             on_outcome=None) -> list[Outcome]:
+             preload=None, on_outcome=None) -> list[Outcome]:
     """Grade ``jobs`` with ``workers`` worker processes; one :class:`Outcome` per job.
 
     A worker that passes ``notebook_timeout`` on one job, or dies, is killed
@@ -282,7 +284,7 @@ def run_jobs(course: Course, jobs: list[Job], *, workers: int, cell_timeout: int
     pending = deque(_order_for_balance(course, jobs))
     to_record: deque = deque()  # (job, reason, attempts) of jobs whose worker was killed
     outcomes: list[Outcome] = []
-    pool = [_Worker(ctx, course.root, cell_timeout, quiet) for _ in range(max(1, min(workers, len(jobs))))]
+    pool = [_Worker(ctx, course.root, cell_timeout, quiet, preload) for _ in range(max(1, min(workers, len(jobs))))]
     bar = tqdm(total=len(jobs), unit="nb", desc="grading", disable=not progress, dynamic_ncols=True)
     n_failed = 0
 
@@ -301,7 +303,7 @@ def run_jobs(course: Course, jobs: list[Job], *, workers: int, cell_timeout: int
         w = pool[i]
         job, recording, attempts = w.job, w.recording, w.attempts
         w.kill()
-        pool[i] = _Worker(ctx, course.root, cell_timeout, quiet)
+        pool[i] = _Worker(ctx, course.root, cell_timeout, quiet, preload)
         if job is None:
             return
         if recording is None:
@@ -356,7 +358,8 @@ def run_jobs(course: Course, jobs: list[Job], *, workers: int, cell_timeout: int
 
 def grade_submissions(root: Path, assignments=None, *, students=None, workers: int | None = None,
                       force: bool = False, cell_timeout: int = CELL_TIMEOUT,
-                      notebook_timeout: float = NOTEBOOK_TIMEOUT, progress: bool = True) -> GradeRun:
+                      notebook_timeout: float = NOTEBOOK_TIMEOUT, progress: bool = True,
+                      forked_kernels: bool = True) -> GradeRun:
     """Autograde every submission of ``assignments`` (default: all submitted) in ``root``.
 
     Parameters
@@ -375,6 +378,10 @@ def grade_submissions(root: Path, assignments=None, *, students=None, workers: i
         Limits for one cell and for one whole submission.
     progress : bool
         Show a tqdm progress bar on stderr.
+    forked_kernels : bool
+        Fork each kernel from a per-worker process that has already
+        imported the modules the source notebooks import
+        (:mod:`autograder.kernel_fork`), instead of starting a new Python.
     """
     root = Path(root)
     if not root.is_dir():
@@ -409,7 +416,12 @@ def grade_submissions(root: Path, assignments=None, *, students=None, workers: i
         _save_failures(course, failures)
 
     start = time.perf_counter()
+    preload = None
+    if forked_kernels:
+        from autograder.kernel_fork import course_preload
+
+        preload = course_preload(root, sorted({j.assignment for j in todo}))
     outcomes = run_jobs(course, todo, workers=n, cell_timeout=cell_timeout,
                         notebook_timeout=notebook_timeout, progress=progress,
-                        on_outcome=remember) if todo else []
+                        preload=preload, on_outcome=remember) if todo else []
     return GradeRun(outcomes, skipped, time.perf_counter() - start, min(n, len(todo)))

@@ -61,8 +61,12 @@ def _quiet_process_output() -> None:
     os.close(devnull)
 
 
-def worker_main(conn, root: str, cell_timeout: int, quiet: bool) -> None:
-    """Grade jobs received on ``conn`` until it sends ``None``."""
+def worker_main(conn, root: str, cell_timeout: int, quiet: bool, preload=None) -> None:
+    """Grade jobs received on ``conn`` until it sends ``None``.
+
+    With ``preload`` (a list of module names), kernels are forked from a
+    template process that imported them (:mod:`autograder.kernel_fork`).
+    """
     if quiet:
         _quiet_process_output()
     # Several kernels share the cores: a multi-threaded BLAS in each would
@@ -73,14 +77,20 @@ def worker_main(conn, root: str, cell_timeout: int, quiet: bool) -> None:
         from autograder.gradebook_lock import serialise_gradebook_access
 
         serialise_gradebook_access()
-        worker = Grader(Path(root), cell_timeout)
+        worker = Grader(Path(root), cell_timeout, preload)
     except Exception:
         import traceback
 
         conn.send(("broken", traceback.format_exc()))
         return
     conn.send(("ready", os.getpid()))
-    _serve(conn, worker)
+    try:
+        _serve(conn, worker)
+    finally:
+        if preload is not None:
+            from autograder.kernel_fork import stop_template
+
+            stop_template()
 
 
 def _serve(conn, worker: "Grader") -> None:
@@ -107,13 +117,17 @@ def _serve(conn, worker: "Grader") -> None:
 class Grader:
     """nbgrader, loaded once, grading one submission at a time (in a worker)."""
 
-    def __init__(self, root: Path, cell_timeout: int):
+    def __init__(self, root: Path, cell_timeout: int, preload=None):
         from nbgrader.apps import NbGraderAPI  # noqa: F401 - imported once, before the first job
 
         from autograder.execute import grading_config
 
         self.course = Course(root, cell_timeout=cell_timeout)
-        self.course.config = grading_config(self.course.config)
+        self.course.config = grading_config(self.course.config, forked_kernels=preload is not None)
+        if preload is not None:
+            from autograder.kernel_fork import use_forked_kernels
+
+            use_forked_kernels(preload)
         self.cell_timeout = cell_timeout
 
     def grade(self, job: Job) -> dict:
