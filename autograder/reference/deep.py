@@ -32,6 +32,7 @@ from autograder.reference.validation import (
     as_learning_rate,
     check_gradients_match,
     check_layer_parameters,
+    count_layers,
     format_shape,
 )
 
@@ -304,20 +305,6 @@ def linear_activation_forward(A_prev, W, b, activation):
     return A, ((A_prev, W, b), Z)
 
 
-def _num_layers(parameters) -> int:
-    """L for a dict holding exactly W1..WL and b1..bL."""
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters must be a dict, got {type(parameters).__name__}")
-    num_layers = len(parameters) // 2
-    expected = {f"{kind}{layer}" for layer in range(1, num_layers + 1) for kind in "Wb"}
-    if num_layers == 0 or set(parameters) != expected:
-        raise ValueError(
-            "parameters must hold exactly W1..WL and b1..bL for some L >= 1, "
-            f"got keys {sorted(parameters)}"
-        )
-    return num_layers
-
-
 def L_model_forward(X, parameters):
     """Forward pass of the whole network: L − 1 ReLU layers, then a sigmoid layer.
 
@@ -337,7 +324,7 @@ def L_model_forward(X, parameters):
         ``caches[l - 1]`` is layer l's cache ``((A_{l-1}, W_l, b_l), Z_l)``.
     """
     X = as_float_array("X", X, ("n_x", "m"))
-    num_layers = _num_layers(parameters)
+    num_layers = count_layers(parameters)
     params = check_layer_parameters(parameters, num_layers, X.shape[0])
     A = X
     caches = []
@@ -545,7 +532,7 @@ def update_parameters(params, grads, learning_rate):
     dict
         New arrays under the same keys as ``params``.
     """
-    num_layers = _num_layers(params)
+    num_layers = count_layers(params)
     checked = check_layer_parameters(params, num_layers, "n_x")
     grads = check_gradients_match(checked, grads, num_layers)
     learning_rate = as_learning_rate(learning_rate)
@@ -689,7 +676,7 @@ def predict(X, y, parameters):
         ``Accuracy: <fraction of predictions equal to y>``.
     """
     X = as_float_array("X", X, ("n_x", "m"))
-    num_layers = _num_layers(parameters)
+    num_layers = count_layers(parameters)
     params = check_layer_parameters(parameters, num_layers, X.shape[0])
     y = as_float_array("y", y, (params[f"W{num_layers}"].shape[0], X.shape[1]))
     probabilities, _ = L_model_forward(X, params)

@@ -40,6 +40,7 @@ from autograder.reference.validation import (
     as_real_array,
     as_real_scalar,
     check_layer_parameters,
+    count_layers,
     format_shape,
 )
 
@@ -92,19 +93,6 @@ def _as_generator(rng) -> np.random.Generator:
         f"rng must be an int seed or a np.random.Generator, got {type(rng).__name__}; "
         "the global random state is never used"
     )
-
-
-def _num_layers(parameters) -> int:
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters must be a dict, got {type(parameters).__name__}")
-    num_layers = len(parameters) // 2
-    expected = {f"{kind}{layer}" for layer in range(1, num_layers + 1) for kind in "Wb"}
-    if num_layers == 0 or set(parameters) != expected:
-        raise ValueError(
-            "parameters must hold exactly W1..WL and b1..bL for some L >= 1, "
-            f"got keys {sorted(parameters)}"
-        )
-    return num_layers
 
 
 def _check_probabilities_and_labels(AL, Y):
@@ -231,7 +219,7 @@ def compute_cost_with_regularization(AL, Y, parameters, lambd):
         compute_cost(AL, Y) + λ/(2m) Σ_l Σ W_l², m = AL.shape[1].
     """
     AL, Y = _check_probabilities_and_labels(AL, Y)
-    num_layers = _num_layers(parameters)
+    num_layers = count_layers(parameters)
     params = check_layer_parameters(parameters, num_layers, "n_x", n_y=AL.shape[0])
     lambd = _check_lambd(lambd)
     m = AL.shape[1]
@@ -428,7 +416,7 @@ def L_model_forward(X, parameters, keep_prob=1.0, rng=None):
         ``(D_l, keep_prob)``, or None for layer L and when keep_prob is 1.
     """
     X = as_float_array("X", X, ("n_x", "m"))
-    num_layers = _num_layers(parameters)
+    num_layers = count_layers(parameters)
     params = check_layer_parameters(parameters, num_layers, X.shape[0])
     keep_prob = _check_keep_prob(keep_prob)
     use_dropout = keep_prob < 1.0

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 __all__ = [
+    "count_layers",
     "format_shape",
     "as_real_array",
     "as_float_array",
@@ -117,6 +118,28 @@ def as_learning_rate(value) -> float:
     if not (math.isfinite(rate) and rate > 0):
         raise ValueError(f"learning_rate must be a finite positive number, got {rate}")
     return rate
+
+
+def count_layers(parameters) -> int:
+    """L for a dict holding exactly W1..WL and b1..bL.
+
+    Raises
+    ------
+    TypeError
+        If ``parameters`` is not a dict.
+    ValueError
+        If its keys are not exactly W1..WL and b1..bL for some L >= 1.
+    """
+    if not isinstance(parameters, dict):
+        raise TypeError(f"parameters must be a dict, got {type(parameters).__name__}")
+    num_layers = len(parameters) // 2
+    expected = {f"{kind}{layer}" for layer in range(1, num_layers + 1) for kind in "Wb"}
+    if num_layers == 0 or set(parameters) != expected:
+        raise ValueError(
+            "parameters must hold exactly W1..WL and b1..bL for some L >= 1, "
+            f"got keys {sorted(parameters)}"
+        )
+    return num_layers
 
 
 def check_layer_parameters(
