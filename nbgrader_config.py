@@ -2,7 +2,10 @@
 
 The course root is the folder holding this file, so `nbgrader` run from the
 project root finds source/, release/, submitted/, autograded/ and feedback/
-here. On a JupyterHub an instructor overrides `CourseDirectory.root` and
+here. The course command line (`python -m autograder ...`) reads this file
+too (autograder/course/config.py): a course folder given with --course takes
+these settings, and a nbgrader_config.py of its own, if it has one, on top.
+On a JupyterHub an instructor overrides `CourseDirectory.root` and
 `Exchange.root` in their own config.
 """
 import os
@@ -28,3 +31,8 @@ c.ClearHiddenTests.enforce_metadata = True
 c.Execute.timeout = 180
 c.Execute.interrupt_on_timeout = True
 c.Execute.kernel_name = "python3"
+
+# The course's own grading settings, which nbgrader has no trait for, are the
+# traits of autograder.course.config.CourseGrading (the time one whole
+# submission may take, BLAS threads per grading process); set them here as
+# c.CourseGrading.<name> to change their defaults.

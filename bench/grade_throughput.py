@@ -33,8 +33,9 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import SOURCE_DIR, Course, available_assignments
-from autograder.submissions import apply_mistake, full_solution, mistakes_for
+from autograder.course import Course, available_assignments
+from autograder.course.config import CONFIG_FILE, PROJECT_ROOT, blas_environment
+from autograder.assignments.submissions import apply_mistake, full_solution, mistakes_for
 
 FLOOR_STUDENTS = 10
 
@@ -42,23 +43,14 @@ FLOOR_STUDENTS = 10
 def _env() -> dict:
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        env.setdefault(var, "1")
+    for var, value in blas_environment().items():
+        env.setdefault(var, value)
     return env
 
 
 def _write_stock_config(root: Path) -> None:
-    """An nbgrader_config.py equal to the one the course API uses (autograder.course)."""
-    (root / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"c.CourseDirectory.root = {str(root)!r}\n"
-        "c.CourseDirectory.course_id = 'nndl'\n"
-        f"c.CourseDirectory.db_url = 'sqlite:///{root / 'gradebook.db'}'\n"
-        "c.ClearHiddenTests.enforce_metadata = True\n"
-        "c.Execute.timeout = 180\n"
-        "c.Execute.interrupt_on_timeout = True\n"
-        "c.Execute.kernel_name = 'python3'\n"
-    )
+    """The project's own nbgrader_config.py, so stock nbgrader and the course grade with one config."""
+    shutil.copyfile(PROJECT_ROOT / CONFIG_FILE, root / CONFIG_FILE)
 
 
 def make_class(root: Path, assignments: list[str], students: int) -> int:
@@ -70,7 +62,7 @@ def make_class(root: Path, assignments: list[str], students: int) -> int:
         release_dir = course.generate(assignment)
         release_path = next(release_dir.glob("*.ipynb"))
         release = nbformat.read(str(release_path), as_version=4)
-        source = nbformat.read(str(next((SOURCE_DIR / assignment).glob("*.ipynb"))), as_version=4)
+        source = nbformat.read(str(course.paths.source_notebooks(assignment)[0]), as_version=4)
         full = full_solution(release, source)
         variants = [full, release] + [apply_mistake(full, m) for m in mistakes_for(assignment)]
         for i in range(students):
@@ -83,10 +75,10 @@ def make_empty_class(root: Path, students: int) -> None:
     """An assignment whose notebook has no cells, submitted by ``students`` students."""
     nb = nbformat.v4.new_notebook()
     nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
-    folder = root / "source" / "empty"
+    course = Course(root)
+    folder = course.paths.source("empty")
     folder.mkdir(parents=True)
     nbformat.write(nb, str(folder / "empty.ipynb"))
-    course = Course(root)
     course.generate("empty")
     for i in range(students):
         course.submit("empty", f"e{i + 1:02d}", nb, notebook_name="empty.ipynb")
@@ -113,16 +105,7 @@ def run_ours(root: Path, assignments: list[str], workers: int | None) -> float:
 
 
 def all_scores(root: Path) -> dict:
-    from nbgrader.api import Gradebook
-
-    out = {}
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "nndl") as gb:
-        for assignment in gb.assignments:
-            for submission in assignment.submissions:
-                for nb in submission.notebooks:
-                    for grade in nb.grades:
-                        out[(assignment.name, submission.student.id, nb.name, grade.name)] = grade.score
-    return out
+    return Course(root).gradebook.all_cell_scores()
 
 
 def main(argv=None) -> int:

@@ -16,7 +16,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from autograder.course import Course
-from autograder.submissions import full_solution
+from autograder.assignments.submissions import full_solution
 
 NOTEBOOK = "tiny.ipynb"
 POINTS = {"square_test": 2.0, "cube_test": 3.0}
@@ -76,9 +76,9 @@ class TinyCourse:
         self.root = Path(root)
         self.assignment = assignment
         write_source(self.root, assignment)
-        self.course = Course(self.root, cell_timeout=cell_timeout)
+        self.course = Course(self.root, {"Execute": {"timeout": cell_timeout}})
         self.course.generate(assignment)
-        self.release = nbformat.read(str(self.root / "release" / assignment / NOTEBOOK), as_version=4)
+        self.release = nbformat.read(str(self.course.paths.release(assignment) / NOTEBOOK), as_version=4)
         self.full = full_solution(self.release, tiny_source())
 
     def variant(self, *, square: str | None = None, cube: str | None = None) -> nbformat.NotebookNode:
@@ -97,7 +97,7 @@ class TinyCourse:
 
     def submit_raw(self, student: str, text: str) -> Path:
         """Submit a file with arbitrary text in place of a notebook."""
-        folder = self.root / "submitted" / student / self.assignment
+        folder = self.course.paths.submitted(student, self.assignment)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / NOTEBOOK).write_text(text)
         (folder / "timestamp.txt").write_text("2030-01-01 12:00:00.000000 UTC")

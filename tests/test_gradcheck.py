@@ -1,8 +1,8 @@
-"""Tests of autograder.gradcheck on functions whose gradients are known exactly."""
+"""Tests of autograder.reference.gradcheck on functions whose gradients are known exactly."""
 import numpy as np
 import pytest
 
-from autograder.gradcheck import (
+from autograder.reference.gradcheck import (
     assert_gradient_close,
     numerical_gradient,
     numerical_gradient_of_array,

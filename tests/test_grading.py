@@ -19,7 +19,7 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.course import SOURCE_DIR, Course, available_assignments, notebook_path
-from autograder.submissions import apply_mistake, full_solution, graded_test_ids, mistakes_for
+from autograder.assignments.submissions import apply_mistake, full_solution, graded_test_ids, mistakes_for
 
 pytestmark = pytest.mark.slow
 

@@ -147,7 +147,7 @@ def validate_cases(lab):
     import nbformat
 
     from autograder.course import SOURCE_DIR
-    from autograder.submissions import apply_mistake, full_solution, mistakes_for
+    from autograder.assignments.submissions import apply_mistake, full_solution, mistakes_for
 
     assignment = "01_numpy_basics"
     release = nbformat.read(str(notebook_path(assignment, RELEASE_DIR)), as_version=4)

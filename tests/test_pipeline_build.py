@@ -6,8 +6,8 @@ import copy
 import nbformat
 import pytest
 
-from autograder.__main__ import main
-from autograder.validate_source import check_notebook
+from autograder.cli import main
+from autograder.pipeline.validate_source import source_problems
 from pipeline_course import NOTEBOOK, tiny_source, write_source
 
 
@@ -40,7 +40,7 @@ def test_every_metadata_problem_comes_back_in_one_list(tmp_path):
     square_test.source = square_test.source.replace("### END HIDDEN TESTS", "")
     path = write_source(tmp_path, "broken", nb)
 
-    messages = [p.message for p in check_notebook(path)]
+    messages = [p.message for p in source_problems(path)]
 
     expected = ["test cell is not locked", "graded cell without points", "'### BEGIN SOLUTION' is never closed",
                 "'### BEGIN HIDDEN TESTS' is never closed"]
@@ -54,13 +54,13 @@ def test_solution_cell_without_markers_and_unreadable_notebook(tmp_path):
     square = _cell(nb, "square")
     square.source = "def square(x):\n    return x * x"
     path = write_source(tmp_path, "nomarkers", nb)
-    assert [p.message for p in check_notebook(path)] == [
+    assert [p.message for p in source_problems(path)] == [
         "solution cell without '### BEGIN SOLUTION' / '### END SOLUTION'"]
 
     bad = tmp_path / "source" / "garbage" / NOTEBOOK
     bad.parent.mkdir(parents=True)
     bad.write_text("{not json")
-    [problem] = check_notebook(bad)
+    [problem] = source_problems(bad)
     assert "not a readable notebook" in problem.message
 
 

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from autograder.__main__ import main
-from autograder.selfcheck import check_notebook
+from autograder.cli import main
+from autograder.pipeline.selfcheck import self_check
 from pipeline_course import NOTEBOOK, TinyCourse, write_source
 
 
@@ -61,7 +61,7 @@ def test_check_grades_one_notebook_and_writes_feedback_beside_it(tmp_path):
 
     nbformat.write(t.variant(cube="return x * 3"), str(mine))
 
-    result = check_notebook(mine, source_dir=t.root / "source")
+    result = self_check(mine, source_dir=t.root / "source")
 
     assert result.assignment == "tiny"
     assert [(e.grade_id, e.score, e.max_score) for e in result.exercises] == [

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.collect import collect_submissions
+from autograder.pipeline.collect import collect_submissions
 from autograder.course import CourseError
 from pipeline_course import NOTEBOOK, tiny_source, write_source
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from autograder.export import export_grades
-from autograder.feedback import external_references, generate_feedback
-from autograder.grade import grade_submissions
+from autograder.pipeline.export import export_grades
+from autograder.pipeline.feedback import external_references, generate_feedback
+from autograder.pipeline.grade import grade_submissions
 from pipeline_course import NOTEBOOK, TinyCourse, write_source
 
 pytestmark = pytest.mark.slow

@@ -9,7 +9,8 @@ import time
 import pytest
 
 from autograder.course import Course
-from autograder.grade import FAILURES_FILE, grade_submissions
+from autograder.course.gradebook import FAILURES_FILE
+from autograder.pipeline.grade import grade_submissions
 from pipeline_course import NOTEBOOK, TinyCourse
 
 pytestmark = pytest.mark.slow
@@ -135,10 +136,7 @@ def test_killed_kernels_timeouts_and_broken_files_get_rows_and_reasons(tmp_path)
     assert all(e["reason"] for e in report.values())
 
     # the failed submission's reason is also in its gradebook comments
-    from nbgrader.api import Gradebook
-
-    with Gradebook(course.db_url, "nndl") as gb:
-        comments = [c.auto_comment for nb in gb.find_submission("tiny", "notjson").notebooks for c in nb.comments]
+    comments = course.gradebook.auto_comments("tiny", "notjson")
     assert comments and all("not valid JSON" in c for c in comments), comments
 
     # no kernel or worker is left behind

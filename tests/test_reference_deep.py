@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from autograder.gradcheck import (
+from autograder.reference.gradcheck import (
     assert_gradient_close,
     numerical_gradient,
     numerical_gradient_of_array,

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from autograder.gradcheck import assert_gradient_close, numerical_gradient, numerical_gradient_of_array
+from autograder.reference.gradcheck import assert_gradient_close, numerical_gradient, numerical_gradient_of_array
 from autograder.reference import multiclass as mc
 
 LN2, LN3 = math.log(2.0), math.log(3.0)

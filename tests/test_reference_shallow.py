@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from autograder.gradcheck import assert_gradient_close, numerical_gradient, well_conditioned
+from autograder.reference.gradcheck import assert_gradient_close, numerical_gradient, well_conditioned
 from autograder.reference import shallow
 
 LN2, LN3 = math.log(2.0), math.log(3.0)

@@ -6,7 +6,7 @@ import re
 import nbformat
 import pytest
 
-from autograder.build import build_release
+from autograder.pipeline.build import build_release
 from autograder.course import RELEASE_DIR, SOURCE_DIR, available_assignments
 
 ASSIGNMENTS = available_assignments()

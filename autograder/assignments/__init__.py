@@ -1,0 +1,1 @@
+"""Each assignment's hidden checks and typical mistakes, one subpackage per assignment."""

@@ -1,0 +1,1 @@
+"""Assignment logistic regression: hidden checks (checks.py) and typical mistakes (mistakes.py)."""

@@ -1,0 +1,1 @@
+"""Assignment numpy basics: hidden checks (checks.py) and typical mistakes (mistakes.py)."""

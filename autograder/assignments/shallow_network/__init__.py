@@ -1,0 +1,1 @@
+"""Assignment shallow network: hidden checks (checks.py) and typical mistakes (mistakes.py)."""

@@ -1,0 +1,1 @@
+"""Assignment softmax regularization mnist: hidden checks (checks.py) and typical mistakes (mistakes.py)."""

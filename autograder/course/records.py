@@ -1,0 +1,92 @@
+"""What grading one submission gives, as records that cross process boundaries.
+
+The coordinator and the grading workers exchange exactly these dataclasses
+(pickled by :mod:`multiprocessing` over a pipe), and the failure log stores
+:class:`FailureRecord` as JSON. Nothing else describes a job or its outcome.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+GRADED, PARTIAL, FAILED = "graded", "partial", "failed"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One student's submission of one assignment."""
+
+    assignment: str
+    student: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.assignment}/{self.student}"
+
+
+@dataclass(frozen=True)
+class CellScore:
+    """One graded cell of one submission, as stored in nbgrader's gradebook."""
+
+    grade_id: str
+    score: float
+    max_score: float
+
+
+@dataclass(frozen=True)
+class GradeRequest:
+    """Coordinator to worker: grade ``job``, or (with ``failure``) record it as failed for that reason."""
+
+    job: Job
+    failure: str | None = None
+
+
+@dataclass
+class Outcome:
+    """Worker to coordinator: what grading one :class:`Job` gave.
+
+    ``status`` is :data:`GRADED` (nbgrader graded it normally), :data:`PARTIAL`
+    (graded, but some cells scored 0 because of a timeout or a dead kernel)
+    or :data:`FAILED` (nbgrader could not grade it: every automatic cell is 0).
+    ``scores`` maps grade_id to ``(score, max_score)``; ``log`` is the tail of
+    nbgrader's log for anything but a normal grading.
+    """
+
+    job: Job
+    status: str
+    reason: str = ""
+    seconds: float = 0.0
+    scores: dict = field(default_factory=dict)
+    log: str = ""
+
+
+@dataclass(frozen=True)
+class WorkerReady:
+    """Worker to coordinator: started, nbgrader imported, waiting for requests."""
+
+    pid: int
+
+
+@dataclass(frozen=True)
+class WorkerBroken:
+    """Worker to coordinator: the worker could not start; ``traceback`` says why."""
+
+    traceback: str
+
+
+@dataclass
+class FailureRecord:
+    """One entry of ``grading_failures.json``: a submission not graded normally, and why."""
+
+    assignment: str
+    student: str
+    status: str
+    reason: str
+    fingerprint: str
+    recorded: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.assignment}/{self.student}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,1 @@
+"""How one submission is executed and scored: workers, kernels, nbgrader's Execute step."""
