@@ -62,7 +62,7 @@ class Mistake:
 def module_for(assignment: str):
     """The ``autograder.mistakes`` module of an assignment such as ``01_numpy_basics``."""
     short = assignment.split("_", 1)[1]
-    return importlib.import_module(f"autograder.mistakes.{short}")
+    return importlib.import_module(f"autograder.assignments.{short}.mistakes")
 
 
 def mistakes_for(assignment: str) -> list[Mistake]:
