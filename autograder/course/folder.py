@@ -91,6 +91,7 @@ class Course:
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
         _put_interpreter_tools_on_path()
+        self.settings_from = settings_from
         self.config = load_config(self.root, overrides, settings_from=settings_from)
         self.paths = CoursePaths(self.config)
         self.gradebook = CourseGradebook(db_url(self.config), course_id(self.config))

@@ -48,7 +48,7 @@ def _quiet_process_output() -> None:
     os.close(devnull)
 
 
-def worker_main(conn, root: str, overrides: dict, quiet: bool, preload=None) -> None:
+def worker_main(conn, root: str, settings_from, overrides: dict, quiet: bool, preload=None) -> None:
     """Grade jobs received on ``conn`` until it sends ``None``.
 
     With ``preload`` (a list of module names), kernels are forked from a
@@ -60,7 +60,7 @@ def worker_main(conn, root: str, overrides: dict, quiet: bool, preload=None) -> 
         from autograder.course.gradebook_lock import serialise_gradebook_access
 
         serialise_gradebook_access()
-        worker = Grader(Path(root), overrides, preload)
+        worker = Grader(Course(Path(root), overrides, settings_from=settings_from), preload)
         # Several kernels share the cores: a multi-threaded BLAS in each would
         # only make them fight over the same cores.
         for var, value in blas_environment(worker.course.config).items():
@@ -99,12 +99,12 @@ def _serve(conn, worker: "Grader") -> None:
 class Grader:
     """nbgrader, loaded once, grading one submission at a time (in a worker)."""
 
-    def __init__(self, root: Path, overrides: dict, preload=None):
+    def __init__(self, course: Course, preload=None):
         from nbgrader.apps import NbGraderAPI  # noqa: F401 - imported once, before the first job
 
         from autograder.engine.execute import grading_config
 
-        self.course = Course(root, overrides)
+        self.course = course
         self.course.config = grading_config(self.course.config, forked_kernels=preload is not None)
         if preload is not None:
             from autograder.engine.kernel_fork import use_forked_kernels

@@ -143,11 +143,12 @@ def already_graded(course: Course, jobs, failures: dict) -> set[Job]:
 # -- the parent: a pool of workers that can be killed one at a time ------------
 
 class _Worker:
-    def __init__(self, ctx, root: Path, overrides: dict, quiet: bool, preload=None):
+    def __init__(self, ctx, course: Course, overrides: dict, quiet: bool, preload=None):
         parent_conn, child_conn = ctx.Pipe()
         self.conn = parent_conn
         self.process = ctx.Process(target=worker_main,
-                                   args=(child_conn, str(root), overrides, quiet, preload), daemon=True)
+                                   args=(child_conn, str(course.root), course.settings_from, overrides, quiet,
+                                         preload), daemon=True)
         self.process.start()
         child_conn.close()
         self.job: Job | None = None
@@ -212,7 +213,7 @@ def run_jobs(course: Course, jobs: list[Job], *, workers: int, overrides: dict |
     pending = deque(_order_for_balance(course, jobs))
     to_record: deque = deque()  # (job, reason, attempts) of jobs whose worker was killed
     outcomes: list[Outcome] = []
-    pool = [_Worker(ctx, course.root, overrides, quiet, preload) for _ in range(max(1, min(workers, len(jobs))))]
+    pool = [_Worker(ctx, course, overrides, quiet, preload) for _ in range(max(1, min(workers, len(jobs))))]
     bar = tqdm(total=len(jobs), unit="nb", desc="grading", disable=not progress, dynamic_ncols=True)
     n_failed = 0
 
@@ -231,7 +232,7 @@ def run_jobs(course: Course, jobs: list[Job], *, workers: int, overrides: dict |
         w = pool[i]
         job, recording, attempts = w.job, w.recording, w.attempts
         w.kill()
-        pool[i] = _Worker(ctx, course.root, overrides, quiet, preload)
+        pool[i] = _Worker(ctx, course, overrides, quiet, preload)
         if job is None:
             return
         if recording is None:
