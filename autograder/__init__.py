@@ -1,1 +1,53 @@
-"""Instructor side of the course: reference implementation, hidden checks, command line."""
+"""Instructor side of the course: the reference, the hidden checks, the grading pipeline over nbgrader.
+
+The folders are the layers; a change belongs in the one whose job it is.
+
+``cli.py`` (``python -m autograder``)
+    The course command line: parses options into config overrides and calls
+    one pipeline step.
+
+``course/`` — the bookkeeping around nbgrader, the one home of each
+    ``config.py``     the course's settings: the project's ``nbgrader_config.py``,
+                      a course folder's own file on top, command-line overrides last
+    ``paths.py``      every ``source/ release/ submitted/ autograded/ feedback/``
+                      path, through nbgrader's ``CourseDirectory.format_path``;
+                      student ids
+    ``gradebook.py``  every read and write of nbgrader's gradebook; the failure log
+    ``gradebook_lock.py``  one writer at a time on a SQLite gradebook (filelock)
+    ``records.py``    the dataclasses that cross process boundaries (Job, Outcome, ...)
+    ``folder.py``     :class:`Course`: a course folder and nbgrader's API bound to it
+
+``pipeline/`` — one module per step an instructor runs
+    ``build.py`` (+ ``validate_source.py``)  source metadata checks, then nbgrader
+                      generates ``release/``
+    ``collect.py``    submissions in the shapes instructors have -> ``submitted/``
+    ``grade.py``      the coordinator: which submissions to grade, a pool of
+                      workers, a row and a reason for every submission
+    ``feedback.py``   nbgrader's HTML feedback, readable offline
+    ``export.py``     ``grades.csv``, pass rates, a histogram
+    ``selfcheck.py``  ``check``: one notebook graded for a self-learner
+    ``demo.py``       the whole pipeline on a made-up class
+
+``engine/`` — how one submission is executed and scored
+    ``worker.py``     a grading process: nbgrader's ``autograde`` for one job at a time
+    ``execute.py``    nbgrader's Execute step, surviving a kernel that dies
+    ``kernel_fork.py``  kernels forked from a process that already imported the notebooks' modules
+
+``assignments/`` — the content of each assignment
+    ``<name>/checks.py``    hidden checks: fresh draws compared with the reference
+    ``<name>/mistakes.py``  typical mistakes, each an edit of the full solution
+    ``submissions.py``      full solutions, blank notebooks and mistakes built from
+                            the source notebook
+
+``reference/`` — the NumPy reference implementation (imports only itself), and
+    ``gradcheck.py``, numerical gradients for its tests
+
+``build_datasets.py`` — rebuilds the shipped cat data set (instructor tool)
+
+The flows::
+
+    build:   source/ --validate_source--> nbgrader generate_assignment --> release/
+    grade:   collect --> submitted/ --grade (workers: engine/)--> autograded/ + gradebook
+             --> feedback --> feedback/*.html --> export --> grades.csv
+    check:   one notebook --> throw-away course folder --> the same grade and feedback
+"""

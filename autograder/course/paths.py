@@ -85,25 +85,11 @@ class CoursePaths:
     def release(self, assignment: str) -> Path:
         return self.assignment_dir("release", assignment)
 
-    @property
-    def source_root(self) -> Path:
-        return self.step_root("source")
-
-    @property
-    def release_root(self) -> Path:
-        return self.step_root("release")
-
-    @property
-    def submitted_root(self) -> Path:
-        return self.step_root("submitted")
-
-    @property
-    def autograded_root(self) -> Path:
-        return self.step_root("autograded")
-
-    @property
-    def feedback_root(self) -> Path:
-        return self.step_root("feedback")
+    source_root = property(lambda self: self.step_root("source"), doc="``<root>/source``")
+    release_root = property(lambda self: self.step_root("release"), doc="``<root>/release``")
+    submitted_root = property(lambda self: self.step_root("submitted"), doc="``<root>/submitted``")
+    autograded_root = property(lambda self: self.step_root("autograded"), doc="``<root>/autograded``")
+    feedback_root = property(lambda self: self.step_root("feedback"), doc="``<root>/feedback``")
 
     def students(self, graded: bool = False) -> list[str]:
         """The student folders of ``submitted/`` (``autograded/`` with ``graded``), sorted.
