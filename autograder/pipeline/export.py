@@ -134,10 +134,14 @@ def export_grades(root: Path, dest: Path | None = None, assignments=None) -> Exp
     assignments : list of str, optional
         Limit the summary (not ``grades.csv``, which nbgrader writes whole) to these.
     """
+    from autograder.course.config import course_id, db_url, load_config
+    from autograder.course.gradebook import CourseGradebook
+
     root = Path(root)
-    course = Course(root)
-    if not course.gradebook.exists():
+    config = load_config(root)
+    if not CourseGradebook(db_url(config), course_id(config)).exists():
         raise CourseError(f"{root} has no gradebook.db: grade some submissions first")
+    course = Course(root)
     dest = Path(dest) if dest else root
     dest.mkdir(parents=True, exist_ok=True)
     grades_csv = dest / "grades.csv"

@@ -153,9 +153,12 @@ def generate_feedback(root: Path, assignments=None, students=None) -> FeedbackRu
     from autograder.course.gradebook import FailureLog
     from autograder.course.records import FAILED
 
-    course = Course(Path(root))
-    if not course.paths.autograded_root.is_dir():
+    from autograder.course.config import load_config
+    from autograder.course.paths import CoursePaths
+
+    if not CoursePaths(load_config(root)).autograded_root.is_dir():
         raise CourseError(f"{root} has no autograded/ folder: run `grade` first")
+    course = Course(Path(root))
     names = list(assignments) if assignments else course.paths.assignments(graded=True)
     run = FeedbackRun()
     for assignment in names:
