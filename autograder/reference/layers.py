@@ -1,13 +1,13 @@
-"""The fully connected layer shared by the deep and the multiclass networks.
+"""The fully connected layer shared by the shallow, deep and multiclass networks.
 
 Examples are columns. A layer with n_l units has weights W of shape
 (n_l, n_{l-1}) and bias b of shape (n_l, 1) and computes Z = W A_prev + b,
 then an activation. Its linear cache is the tuple ``(A_prev, W, b)``.
 
-:mod:`~autograder.reference.deep` and :mod:`~autograder.reference.multiclass`
-check their arguments once, at their public functions, then do their
-arithmetic here, so that a training loop does not check the same shapes again
-at every step. The arithmetic functions take already checked float64 arrays
+:mod:`~autograder.reference.shallow`, :mod:`~autograder.reference.deep` and
+:mod:`~autograder.reference.multiclass` check their arguments once, at their
+public functions, then do their arithmetic here, so that a training loop does
+not check the same shapes again at every step. The arithmetic functions take already checked float64 arrays
 and do no checking; the ``check_*`` functions are the checks both modules
 share.
 
