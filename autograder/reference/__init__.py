@@ -8,6 +8,12 @@
 * :mod:`~autograder.reference.preprocessing` – flattening images into columns (assignment 2);
 * :mod:`~autograder.reference.multiclass` – softmax, L2, dropout, mini-batches (assignment 6).
 
+Under them, :mod:`~autograder.reference.layers` holds the fully connected
+layer's arithmetic that deep, multiclass and shallow share,
+:mod:`~autograder.reference.stable_math` the overflow-free sigmoid, softmax
+and cross-entropies, and :mod:`~autograder.reference.validation` the argument
+checks.
+
 Every grade is measured against these functions. They keep the lecture's
 names, signatures and return layouts, treat columns as examples, never modify
 their arguments, draw random numbers only from a local, seeded

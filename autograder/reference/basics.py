@@ -142,8 +142,7 @@ def softmax(x) -> np.ndarray:
         unchanged and keeps the exponentials from overflowing.
     """
     x = as_float_array("x", x, ("n", "d"))
-    x_exp = np.exp(x - np.max(x, axis=1, keepdims=True))
-    return x_exp / np.sum(x_exp, axis=1, keepdims=True)
+    return stable_math.softmax(x, axis=1)
 
 
 def L1(yhat, y) -> float:

@@ -21,11 +21,9 @@ are exactly ∂J/∂W and ∂J/∂b.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
-from autograder.reference import shallow, stable_math
+from autograder.reference import layers, shallow, stable_math
 from autograder.reference.validation import (
     as_count,
     as_float_array,
@@ -98,7 +96,7 @@ def relu(Z):
         Z itself (the activation cache), kept for :func:`relu_backward`.
     """
     Z = as_float_array("Z", Z)
-    return np.maximum(Z, 0.0), Z
+    return layers.relu(Z), Z
 
 
 def sigmoid_backward(dA, cache):
@@ -118,7 +116,7 @@ def sigmoid_backward(dA, cache):
     """
     Z = as_float_array("cache (Z)", cache)
     dA = as_float_array("dA", dA, Z.shape)
-    return dA * stable_math.sigmoid_slope(Z)
+    return layers.sigmoid_backward(dA, Z)
 
 
 def relu_backward(dA, cache):
@@ -138,7 +136,7 @@ def relu_backward(dA, cache):
     """
     Z = as_float_array("cache (Z)", cache)
     dA = as_float_array("dA", dA, Z.shape)
-    return np.where(Z > 0, dA, 0.0)
+    return layers.relu_backward(dA, Z)
 
 
 # Initialisation ------------------------------------------------------------
@@ -167,24 +165,13 @@ def initialize_parameters(n_x, n_h, n_y, seed=1):
 
 
 def _check_layer_dims(layer_dims) -> list[int]:
-    if isinstance(layer_dims, (str, bytes)) or not isinstance(layer_dims, (Sequence, np.ndarray)):
-        raise TypeError(f"layer_dims must be a list of layer sizes, got {type(layer_dims).__name__}")
-    if len(layer_dims) < 2:
-        raise ValueError(
-            f"layer_dims must list at least the input and output sizes, got {list(layer_dims)}"
-        )
-    return [as_count(f"layer_dims[{index}]", size) for index, size in enumerate(layer_dims)]
+    return layers.check_layer_dims("layer_dims", layer_dims)
 
 
 def _random_layers(layer_dims, seed, scale_for_fan_in):
     dims = _check_layer_dims(layer_dims)
     rng = np.random.RandomState(seed)
-    parameters = {}
-    for layer in range(1, len(dims)):
-        W = rng.randn(dims[layer], dims[layer - 1])
-        parameters[f"W{layer}"] = W * scale_for_fan_in(dims[layer - 1])
-        parameters[f"b{layer}"] = np.zeros((dims[layer], 1))
-    return parameters
+    return layers.random_layers(dims, lambda shape: rng.randn(*shape), scale_for_fan_in)
 
 
 def initialize_parameters_deep(layer_dims, seed=3):
@@ -242,13 +229,6 @@ def _check_activation(activation):
         raise ValueError(f"activation must be 'sigmoid' or 'relu', got {activation!r}")
 
 
-def _check_linear_inputs(A, W, b, names=("A", "W", "b")):
-    A = as_float_array(names[0], A, ("n_prev", "m"))
-    W = as_float_array(names[1], W, ("n_l", A.shape[0]))
-    b = as_float_array(names[2], b, (W.shape[0], 1))
-    return A, W, b
-
-
 def linear_forward(A, W, b):
     """Linear part of a layer, Z = W A + b.
 
@@ -268,8 +248,8 @@ def linear_forward(A, W, b):
     cache : tuple
         The linear cache ``(A, W, b)``, the inputs themselves.
     """
-    A, W, b = _check_linear_inputs(A, W, b)
-    return W @ A + b, (A, W, b)
+    A, W, b = layers.check_linear_inputs(A, W, b, names=("A", "W", "b"))
+    return layers.linear(A, W, b), (A, W, b)
 
 
 def linear_activation_forward(A_prev, W, b, activation):
@@ -299,10 +279,13 @@ def linear_activation_forward(A_prev, W, b, activation):
         For an unknown activation or inconsistent shapes.
     """
     _check_activation(activation)
-    A_prev, W, b = _check_linear_inputs(A_prev, W, b, names=("A_prev", "W", "b"))
-    Z = W @ A_prev + b
-    A = stable_math.sigmoid(Z) if activation == "sigmoid" else np.maximum(Z, 0.0)
-    return A, ((A_prev, W, b), Z)
+    A_prev, W, b = layers.check_linear_inputs(A_prev, W, b)
+    return _linear_activation_forward(A_prev, W, b, activation)
+
+
+def _linear_activation_forward(A_prev, W, b, activation):
+    Z = layers.linear(A_prev, W, b)
+    return layers.activation_forward(Z, activation), ((A_prev, W, b), Z)
 
 
 def L_model_forward(X, parameters):
@@ -326,11 +309,17 @@ def L_model_forward(X, parameters):
     X = as_float_array("X", X, ("n_x", "m"))
     num_layers = count_layers(parameters)
     params = check_layer_parameters(parameters, num_layers, X.shape[0])
+    return _model_forward(X, params)
+
+
+def _model_forward(X, params):
+    """L_model_forward on checked float64 arrays."""
+    num_layers = len(params) // 2
     A = X
     caches = []
     for layer in range(1, num_layers + 1):
         activation = "sigmoid" if layer == num_layers else "relu"
-        A, cache = linear_activation_forward(A, params[f"W{layer}"], params[f"b{layer}"], activation)
+        A, cache = _linear_activation_forward(A, params[f"W{layer}"], params[f"b{layer}"], activation)
         caches.append(cache)
     return A, caches
 
@@ -361,39 +350,14 @@ def compute_cost(AL, Y):
 # Backward pass -------------------------------------------------------------
 
 
-def _check_linear_cache(cache, where="cache"):
-    if not isinstance(cache, (tuple, list)) or len(cache) != 3:
-        raise ValueError(f"{where} must be the linear cache (A_prev, W, b), got {_describe(cache)}")
-    A_prev = as_float_array(f"{where}[0] (A_prev)", cache[0], ("n_prev", "m"))
-    W = as_float_array(f"{where}[1] (W)", cache[1], ("n_l", A_prev.shape[0]))
-    b = as_float_array(f"{where}[2] (b)", cache[2], (W.shape[0], 1))
-    return A_prev, W, b
-
-
 def _check_layer_cache(cache, where="cache"):
     if not isinstance(cache, (tuple, list)) or len(cache) != 2:
         raise ValueError(
-            f"{where} must be (linear_cache, activation_cache), got {_describe(cache)}"
+            f"{where} must be (linear_cache, activation_cache), got {layers.describe(cache)}"
         )
-    A_prev, W, b = _check_linear_cache(cache[0], f"{where}[0]")
+    A_prev, W, b = layers.check_linear_cache(cache[0], f"{where}[0]")
     Z = as_float_array(f"{where}[1] (Z)", cache[1], (W.shape[0], A_prev.shape[1]))
     return (A_prev, W, b), Z
-
-
-def _describe(value):
-    if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of length {len(value)}"
-    return type(value).__name__
-
-
-def _linear_backward(dZ, A_prev, W, need_dA_prev=True):
-    m = A_prev.shape[1]
-    dW = dZ @ A_prev.T / m
-    db = np.sum(dZ, axis=1, keepdims=True) / m
-    # The training loops skip dA0 = W1ᵀ dZ1: on 64×64×3 images it costs as much
-    # as the rest of the first layer's backward pass and updates nothing.
-    dA_prev = W.T @ dZ if need_dA_prev else None
-    return dA_prev, dW, db
 
 
 def linear_backward(dZ, cache):
@@ -416,17 +380,13 @@ def linear_backward(dZ, cache):
     db : ndarray of shape (n_l, 1), float64
         (1/m) Σ over the columns of dZ.
     """
-    A_prev, W, _ = _check_linear_cache(cache)
-    dZ = as_float_array("dZ", dZ, (W.shape[0], A_prev.shape[1]))
-    return _linear_backward(dZ, A_prev, W)
+    dZ, A_prev, W = layers.check_linear_backward_inputs(dZ, cache)
+    return layers.linear_backward(dZ, A_prev, W)
 
 
 def _linear_activation_backward(dA, A_prev, W, Z, activation, need_dA_prev=True):
-    if activation == "sigmoid":
-        dZ = dA * stable_math.sigmoid_slope(Z)
-    else:
-        dZ = np.where(Z > 0, dA, 0.0)
-    return _linear_backward(dZ, A_prev, W, need_dA_prev)
+    dZ = layers.activation_backward(dA, Z, activation)
+    return layers.linear_backward(dZ, A_prev, W, need_dA_prev)
 
 
 def linear_activation_backward(dA, cache, activation):
@@ -481,7 +441,7 @@ def L_model_backward(AL, Y, caches):
         exactly 0 and 1 so that no division by zero can occur.
     """
     if not isinstance(caches, (list, tuple)) or len(caches) == 0:
-        raise ValueError(f"caches must be a non-empty list of layer caches, got {_describe(caches)}")
+        raise ValueError(f"caches must be a non-empty list of layer caches, got {layers.describe(caches)}")
     checked = []
     for index, cache in enumerate(caches):
         (A_prev, W, _), Z = _check_layer_cache(cache, f"caches[{index}]")
@@ -497,13 +457,13 @@ def L_model_backward(AL, Y, caches):
     return _model_backward(AL, Y, checked)
 
 
-def _model_backward(AL, Y, layers, need_dA0=True):
-    """L_model_backward on checked float64 arrays; ``layers[l - 1]`` is (A_{l-1}, W_l, Z_l)."""
-    num_layers = len(layers)
+def _model_backward(AL, Y, layer_inputs, need_dA0=True):
+    """L_model_backward on checked float64 arrays; ``layer_inputs[l - 1]`` is (A_{l-1}, W_l, Z_l)."""
+    num_layers = len(layer_inputs)
     grads = {}
     dA = stable_math.binary_cross_entropy_gradient(AL, Y)
     for layer in range(num_layers, 0, -1):
-        A_prev, W, Z = layers[layer - 1]
+        A_prev, W, Z = layer_inputs[layer - 1]
         activation = "sigmoid" if layer == num_layers else "relu"
         need_dA_prev = need_dA0 or layer > 1
         dA, dW, db = _linear_activation_backward(dA, A_prev, W, Z, activation, need_dA_prev)
@@ -536,7 +496,7 @@ def update_parameters(params, grads, learning_rate):
     checked = check_layer_parameters(params, num_layers, "n_x")
     grads = check_gradients_match(checked, grads, num_layers)
     learning_rate = as_learning_rate(learning_rate)
-    return {key: value - learning_rate * grads["d" + key] for key, value in checked.items()}
+    return layers.gradient_descent_step(checked, grads, learning_rate)
 
 
 # Models --------------------------------------------------------------------
@@ -553,6 +513,22 @@ def _check_training_inputs(X, Y, layers_dims, num_iterations, learning_rate):
 
 def _should_record(i, num_iterations):
     return i % 100 == 0 or i == num_iterations - 1
+
+
+def _train(X, Y, parameters, learning_rate, num_iterations, print_cost):
+    """Batch gradient descent on checked arguments, shared by both models."""
+    costs = []
+    for i in range(num_iterations):
+        AL, caches = _model_forward(X, parameters)
+        cost = stable_math.binary_cross_entropy(AL, Y)
+        layer_inputs = [(A_prev, W, Z) for (A_prev, W, _), Z in caches]
+        grads = _model_backward(AL, Y, layer_inputs, need_dA0=False)
+        parameters = layers.gradient_descent_step(parameters, grads, learning_rate)
+        if _should_record(i, num_iterations):
+            costs.append(cost)
+            if print_cost:
+                print(f"Cost after iteration {i}: {cost}")
+    return parameters, costs
 
 
 def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
@@ -592,22 +568,7 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
         raise ValueError(f"layers_dims must be (n_x, n_h, n_y), got {list(layers_dims)}")
     n_x, n_h, n_y = dims
     parameters = initialize_parameters(n_x, n_h, n_y, seed=1)
-    costs = []
-    for i in range(num_iterations):
-        A1, cache1 = linear_activation_forward(X, parameters["W1"], parameters["b1"], "relu")
-        A2, cache2 = linear_activation_forward(A1, parameters["W2"], parameters["b2"], "sigmoid")
-        cost = compute_cost(A2, Y)
-        dA2 = stable_math.binary_cross_entropy_gradient(A2, Y)
-        dA1, dW2, db2 = linear_activation_backward(dA2, cache2, "sigmoid")
-        (_, W1, _), Z1 = cache1
-        _, dW1, db1 = _linear_activation_backward(dA1, X, W1, Z1, "relu", need_dA_prev=False)
-        grads = {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
-        parameters = update_parameters(parameters, grads, learning_rate)
-        if _should_record(i, num_iterations):
-            costs.append(cost)
-            if print_cost:
-                print(f"Cost after iteration {i}: {cost}")
-    return parameters, costs
+    return _train(X, Y, parameters, learning_rate, num_iterations, print_cost)
 
 
 def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
@@ -643,18 +604,7 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
         X, Y, layers_dims, num_iterations, learning_rate
     )
     parameters = initialize_parameters_scaled(dims, seed=1)
-    costs = []
-    for i in range(num_iterations):
-        AL, caches = L_model_forward(X, parameters)
-        cost = compute_cost(AL, Y)
-        layers = [(A_prev, W, Z) for (A_prev, W, _), Z in caches]
-        grads = _model_backward(AL, Y, layers, need_dA0=False)
-        parameters = update_parameters(parameters, grads, learning_rate)
-        if _should_record(i, num_iterations):
-            costs.append(cost)
-            if print_cost:
-                print(f"Cost after iteration {i}: {cost}")
-    return parameters, costs
+    return _train(X, Y, parameters, learning_rate, num_iterations, print_cost)
 
 
 def predict(X, y, parameters):
@@ -679,7 +629,7 @@ def predict(X, y, parameters):
     num_layers = count_layers(parameters)
     params = check_layer_parameters(parameters, num_layers, X.shape[0])
     y = as_float_array("y", y, (params[f"W{num_layers}"].shape[0], X.shape[1]))
-    probabilities, _ = L_model_forward(X, params)
+    probabilities, _ = _model_forward(X, params)
     p = (probabilities > 0.5).astype(np.float64)
     print("Accuracy: " + str(float(np.mean(p == y))))
     return p

@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 
-from autograder.reference import deep
+from autograder.reference import deep, layers, stable_math
 from autograder.reference.validation import (
     as_count,
     as_float_array,
@@ -61,10 +61,6 @@ __all__ = [
     "model",
     "predict",
 ]
-
-# log of the smallest positive normal float: what log(0) is clamped to.
-_TINY = np.finfo(np.float64).tiny
-
 
 # Argument checks -----------------------------------------------------------
 
@@ -120,8 +116,7 @@ def softmax(Z):
         which leaves the result unchanged but keeps exp from overflowing.
     """
     Z = as_float_array("Z", Z, ("C", "m"))
-    e = np.exp(Z - np.max(Z, axis=0, keepdims=True))
-    return e / np.sum(e, axis=0, keepdims=True)
+    return stable_math.softmax(Z, axis=0)
 
 
 def one_hot(labels, num_classes):
@@ -171,8 +166,7 @@ def compute_cost(AL, Y):
         clamped to the smallest positive float, so J stays finite.
     """
     AL, Y = _check_probabilities_and_labels(AL, Y)
-    m = AL.shape[1]
-    return float(-np.sum(Y * np.log(np.maximum(AL, _TINY))) / m)
+    return stable_math.categorical_cross_entropy(AL, Y)
 
 
 def softmax_cross_entropy_backward(AL, Y):
@@ -192,6 +186,10 @@ def softmax_cross_entropy_backward(AL, Y):
         adds the 1/m.
     """
     AL, Y = _check_probabilities_and_labels(AL, Y)
+    return _softmax_cross_entropy_gradient(AL, Y)
+
+
+def _softmax_cross_entropy_gradient(AL, Y):
     return AL - Y
 
 
@@ -222,9 +220,14 @@ def compute_cost_with_regularization(AL, Y, parameters, lambd):
     num_layers = count_layers(parameters)
     params = check_layer_parameters(parameters, num_layers, "n_x", n_y=AL.shape[0])
     lambd = _check_lambd(lambd)
+    return _cost_with_regularization(AL, Y, params, lambd)
+
+
+def _cost_with_regularization(AL, Y, params, lambd):
     m = AL.shape[1]
+    num_layers = len(params) // 2
     penalty = sum(float(np.sum(np.square(params[f"W{layer}"]))) for layer in range(1, num_layers + 1))
-    return compute_cost(AL, Y) + lambd / (2 * m) * penalty
+    return stable_math.categorical_cross_entropy(AL, Y) + lambd / (2 * m) * penalty
 
 
 def linear_backward_with_regularization(dZ, cache, lambd):
@@ -250,9 +253,13 @@ def linear_backward_with_regularization(dZ, cache, lambd):
         (1/m) Σ over the columns of dZ (biases are not penalised).
     """
     lambd = _check_lambd(lambd)
-    dA_prev, dW, db = deep.linear_backward(dZ, cache)
-    W = as_float_array("cache[1] (W)", cache[1])
-    m = dA_prev.shape[1]
+    dZ, A_prev, W = layers.check_linear_backward_inputs(dZ, cache)
+    return _linear_backward_with_regularization(dZ, A_prev, W, lambd)
+
+
+def _linear_backward_with_regularization(dZ, A_prev, W, lambd, need_dA_prev=True):
+    dA_prev, dW, db = layers.linear_backward(dZ, A_prev, W, need_dA_prev)
+    m = A_prev.shape[1]
     return dA_prev, dW + (lambd / m) * W, db
 
 
@@ -282,8 +289,17 @@ def dropout_forward(A, keep_prob, rng):
     """
     A = as_float_array("A", A, ("n_l", "m"))
     keep_prob = _check_keep_prob(keep_prob)
-    D = _as_generator(rng).random(A.shape) < keep_prob
-    return A * D / keep_prob, (D, keep_prob)
+    return _dropout(A, keep_prob, _as_generator(rng))
+
+
+def _dropout(A, keep_prob, rng):
+    D = rng.random(A.shape) < keep_prob
+    return _mask(A, D, keep_prob), (D, keep_prob)
+
+
+def _mask(values, D, keep_prob):
+    """values ⊙ D / keep_prob: inverted dropout's factor, the same going forward and backward."""
+    return values * D / keep_prob
 
 
 def _check_dropout_cache(cache, shape=None, where="cache"):
@@ -312,20 +328,14 @@ def dropout_backward(dA, cache):
     """
     D, keep_prob = _check_dropout_cache(cache)
     dA = as_float_array("dA", dA, D.shape)
-    return dA * D / keep_prob
+    return _mask(dA, D, keep_prob)
 
 
 # The network ---------------------------------------------------------------
 
 
 def _check_layer_dims(layers_dims) -> list[int]:
-    if isinstance(layers_dims, (str, bytes)) or not isinstance(layers_dims, (Sequence, np.ndarray)):
-        raise TypeError(f"layers_dims must be a list of layer sizes, got {type(layers_dims).__name__}")
-    if len(layers_dims) < 2:
-        raise ValueError(
-            f"layers_dims must list at least the input and output sizes, got {list(layers_dims)}"
-        )
-    return [as_count(f"layers_dims[{index}]", size) for index, size in enumerate(layers_dims)]
+    return layers.check_layer_dims("layers_dims", layers_dims)
 
 
 def initialize_parameters_he(layers_dims, seed=0):
@@ -347,12 +357,7 @@ def initialize_parameters_he(layers_dims, seed=0):
     """
     dims = _check_layer_dims(layers_dims)
     rng = _as_generator(seed)
-    parameters = {}
-    for layer in range(1, len(dims)):
-        W = rng.standard_normal((dims[layer], dims[layer - 1]))
-        parameters[f"W{layer}"] = W * np.sqrt(2.0 / dims[layer - 1])
-        parameters[f"b{layer}"] = np.zeros((dims[layer], 1))
-    return parameters
+    return layers.random_layers(dims, rng.standard_normal, lambda fan_in: np.sqrt(2.0 / fan_in))
 
 
 def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
@@ -419,29 +424,38 @@ def L_model_forward(X, parameters, keep_prob=1.0, rng=None):
     num_layers = count_layers(parameters)
     params = check_layer_parameters(parameters, num_layers, X.shape[0])
     keep_prob = _check_keep_prob(keep_prob)
-    use_dropout = keep_prob < 1.0
-    if use_dropout:
+    if keep_prob < 1.0:
         if rng is None:
             raise TypeError("rng must be given (an int seed or a np.random.Generator) when keep_prob < 1")
         rng = _as_generator(rng)
+    return _model_forward(X, params, keep_prob, rng)
+
+
+def _model_forward(X, params, keep_prob, rng):
+    """L_model_forward on checked arguments; rng is a Generator, or None when keep_prob is 1."""
+    num_layers = len(params) // 2
     A = X
     caches = []
     for layer in range(1, num_layers + 1):
-        Z, linear_cache = deep.linear_forward(A, params[f"W{layer}"], params[f"b{layer}"])
+        W, b = params[f"W{layer}"], params[f"b{layer}"]
+        Z = layers.linear(A, W, b)
+        linear_cache = (A, W, b)
         dropout_cache = None
         if layer == num_layers:
-            A = softmax(Z)
+            A = stable_math.softmax(Z, axis=0)
         else:
-            A, _ = deep.relu(Z)
-            if use_dropout:
-                A, dropout_cache = dropout_forward(A, keep_prob, rng)
+            A = layers.relu(Z)
+            if keep_prob < 1.0:
+                A, dropout_cache = _dropout(A, keep_prob, rng)
         caches.append((linear_cache, Z, dropout_cache))
     return A, caches
 
 
 def _check_caches(caches):
+    """The caches' layout, each Z and each dropout cache; returns them with float64 Z."""
     if not isinstance(caches, (list, tuple)) or len(caches) == 0:
         raise ValueError("caches must be a non-empty list of layer caches (linear_cache, Z, dropout_cache)")
+    checked = []
     for index, cache in enumerate(caches):
         if not isinstance(cache, (tuple, list)) or len(cache) != 3:
             raise ValueError(
@@ -453,7 +467,38 @@ def _check_caches(caches):
         if dropout_cache is not None:
             if index == len(caches) - 1:
                 raise ValueError(f"caches[{index}] is the softmax layer's and must have dropout_cache None")
-            _check_dropout_cache(dropout_cache, Z.shape, f"caches[{index}][2]")
+            dropout_cache = _check_dropout_cache(dropout_cache, Z.shape, f"caches[{index}][2]")
+        checked.append((linear_cache, Z, dropout_cache))
+    return checked
+
+
+def _check_backward_inputs(AL, Y, caches, lambd):
+    """Check L_model_backward's arguments; return them as float64 arrays and a float lambd.
+
+    The linear caches are checked from the last layer down, with the messages
+    of :func:`linear_backward_with_regularization`, :func:`dropout_backward`
+    and ``deep.relu_backward``, as the gradients would reach them.
+    """
+    caches = _check_caches(caches)
+    AL, Y = _check_probabilities_and_labels(AL, Y)
+    if AL.shape != caches[-1][1].shape:
+        raise ValueError(
+            f"AL must have shape {format_shape(caches[-1][1].shape)} like the last layer's Z, "
+            f"got {format_shape(AL.shape)}"
+        )
+    lambd = _check_lambd(lambd)
+    dA_shape = None  # the shape of dA_{l}, which Wᵀ dZ of layer l + 1 has
+    for layer in range(len(caches), 0, -1):
+        linear_cache, Z, dropout_cache = caches[layer - 1]
+        if dA_shape is not None and dA_shape != Z.shape:
+            raise ValueError(f"dA must have shape {format_shape(Z.shape)}, got {format_shape(dA_shape)}")
+        A_prev, W, b = layers.check_linear_cache(linear_cache)
+        expected = (W.shape[0], A_prev.shape[1])
+        if Z.shape != expected:
+            raise ValueError(f"dZ must have shape {format_shape(expected)}, got {format_shape(Z.shape)}")
+        caches[layer - 1] = ((A_prev, W, b), Z, dropout_cache)
+        dA_shape = A_prev.shape
+    return AL, Y, caches, lambd
 
 
 def L_model_backward(AL, Y, caches, lambd=0.0):
@@ -478,23 +523,23 @@ def L_model_backward(AL, Y, caches, lambd=0.0):
         starts from dZ_L = AL − Y, then for each hidden layer goes back
         through the linear part, the dropout mask and the ReLU.
     """
-    _check_caches(caches)
-    AL, Y = _check_probabilities_and_labels(AL, Y)
+    AL, Y, caches, lambd = _check_backward_inputs(AL, Y, caches, lambd)
+    return _model_backward(AL, Y, caches, lambd)
+
+
+def _model_backward(AL, Y, caches, lambd):
+    """L_model_backward on checked arguments."""
     num_layers = len(caches)
-    if AL.shape != caches[-1][1].shape:
-        raise ValueError(
-            f"AL must have shape {format_shape(caches[-1][1].shape)} like the last layer's Z, "
-            f"got {format_shape(AL.shape)}"
-        )
     grads = {}
-    dZ = softmax_cross_entropy_backward(AL, Y)
+    dZ = _softmax_cross_entropy_gradient(AL, Y)
     for layer in range(num_layers, 0, -1):
-        linear_cache, Z, dropout_cache = caches[layer - 1]
+        (A_prev, W, _), Z, dropout_cache = caches[layer - 1]
         if layer < num_layers:
             if dropout_cache is not None:
-                dA = dropout_backward(dA, dropout_cache)
-            dZ = deep.relu_backward(dA, Z)
-        dA, dW, db = linear_backward_with_regularization(dZ, linear_cache, lambd)
+                dA = _mask(dA, *dropout_cache)
+            dZ = layers.relu_backward(dA, Z)
+        # No dA0: nothing is updated with it.
+        dA, dW, db = _linear_backward_with_regularization(dZ, A_prev, W, lambd, need_dA_prev=layer > 1)
         grads[f"dW{layer}"], grads[f"db{layer}"] = dW, db
     return grads
 
@@ -563,10 +608,10 @@ def model(X, Y, layers_dims, learning_rate=0.1, num_epochs=10, mini_batch_size=6
     for epoch in range(num_epochs):
         total = 0.0
         for mini_batch_X, mini_batch_Y in random_mini_batches(X, Y, mini_batch_size, seed + epoch):
-            AL, caches = L_model_forward(mini_batch_X, parameters, keep_prob, rng)
-            cost = compute_cost_with_regularization(AL, mini_batch_Y, parameters, lambd)
-            grads = L_model_backward(AL, mini_batch_Y, caches, lambd)
-            parameters = update_parameters(parameters, grads, learning_rate)
+            AL, caches = _model_forward(mini_batch_X, parameters, keep_prob, rng)
+            cost = _cost_with_regularization(AL, mini_batch_Y, parameters, lambd)
+            grads = _model_backward(AL, mini_batch_Y, caches, lambd)
+            parameters = layers.gradient_descent_step(parameters, grads, learning_rate)
             total += cost * mini_batch_X.shape[1]
         costs.append(total / m)
         if print_cost:

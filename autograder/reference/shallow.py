@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.reference import stable_math
+from autograder.reference import layers, stable_math
 from autograder.reference.validation import (
     as_count,
     as_float_array,
@@ -87,9 +87,9 @@ def initialize_parameters(n_x, n_h, n_y, seed=2):
 
 
 def _forward(X, params):
-    Z1 = params["W1"] @ X + params["b1"]
+    Z1 = layers.linear(X, params["W1"], params["b1"])
     A1 = np.tanh(Z1)
-    Z2 = params["W2"] @ A1 + params["b2"]
+    Z2 = layers.linear(A1, params["W2"], params["b2"])
     A2 = stable_math.sigmoid(Z2)
     return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
 
@@ -141,14 +141,11 @@ def compute_cost(A2, Y):
 
 
 def _backward(params, cache, X, Y):
-    m = X.shape[1]
     dZ2 = cache["A2"] - Y
-    dW2 = dZ2 @ cache["A1"].T / m
-    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
+    dA1, dW2, db2 = layers.linear_backward(dZ2, cache["A1"], params["W2"])
     # tanh'(Z1) = 1 - tanh(Z1)^2 = 1 - A1^2, so the cache's A1 is all we need.
-    dZ1 = (params["W2"].T @ dZ2) * (1.0 - cache["A1"] ** 2)
-    dW1 = dZ1 @ X.T / m
-    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
+    dZ1 = dA1 * (1.0 - cache["A1"] ** 2)
+    _, dW1, db1 = layers.linear_backward(dZ1, X, params["W1"], need_dA_prev=False)
     return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
 
 
@@ -194,10 +191,6 @@ def backward_propagation(parameters, cache, X, Y):
     return _backward(params, cache, X, Y)
 
 
-def _descend(params, grads, learning_rate):
-    return {key: value - learning_rate * grads["d" + key] for key, value in params.items()}
-
-
 def update_parameters(parameters, grads, learning_rate=1.2):
     """One gradient descent step, θ ← θ − α·dθ, returned as a new dict.
 
@@ -219,7 +212,7 @@ def update_parameters(parameters, grads, learning_rate=1.2):
     params = check_layer_parameters(parameters, 2, "n_x", size_names=_SIZE_NAMES)
     grads = check_gradients_match(params, grads, 2)
     learning_rate = as_learning_rate(learning_rate)
-    return _descend(params, grads, learning_rate)
+    return layers.gradient_descent_step(params, grads, learning_rate)
 
 
 def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
@@ -257,7 +250,7 @@ def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
         A2, cache = _forward(X, params)
         cost = stable_math.binary_cross_entropy(A2, Y)
         grads = _backward(params, cache, X, Y)
-        params = _descend(params, grads, 1.2)
+        params = layers.gradient_descent_step(params, grads, 1.2)
         if print_cost and i % 1000 == 0:
             print("Cost after iteration %i: %f" % (i, cost))
     return params

@@ -1,12 +1,13 @@
-"""Numerically safe sigmoid and binary cross-entropy, shared by the reference modules.
+"""Numerically safe sigmoid, softmax and cross-entropies, shared by the reference modules.
 
 nbgrader scores a test cell 0 if anything reaches stderr, NumPy's
 ``RuntimeWarning`` included, so nothing here may overflow, divide by zero or
 take ``log(0)``, whatever the inputs:
 
 * the sigmoid only ever exponentiates ``-|z|`` (a number in (0, 1]);
-* the cross-entropy and its gradient clamp a probability that has rounded to
-  exactly 0 or 1. Away from those two values the results are the textbook
+* the softmax exponentiates scores minus their maximum (numbers in (0, 1]);
+* the cross-entropies and the gradient clamp a probability that has rounded
+  to exactly 0 or 1. Away from those two values the results are the textbook
   formulas to rounding error.
 
 These functions take already validated float64 arrays and do no checking.
@@ -18,9 +19,11 @@ import numpy as np
 __all__ = [
     "sigmoid",
     "sigmoid_slope",
+    "softmax",
     "binary_cross_entropy",
     "binary_cross_entropy_from_logits",
     "binary_cross_entropy_gradient",
+    "categorical_cross_entropy",
 ]
 
 # The smallest positive normal float: log and division of it stay finite.
@@ -44,6 +47,16 @@ def sigmoid_slope(z: np.ndarray) -> np.ndarray:
     """
     e = np.exp(-np.abs(z))
     return e / (1.0 + e) ** 2
+
+
+def softmax(z: np.ndarray, axis: int) -> np.ndarray:
+    """exp(z) / Σ exp(z) along ``axis``: every slice along it is positive and sums to 1.
+
+    The largest score of each slice is subtracted first, which leaves the
+    result unchanged and keeps exp from overflowing.
+    """
+    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
 
 
 def _log_p_and_log_one_minus_p(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -81,3 +94,13 @@ def binary_cross_entropy_gradient(A: np.ndarray, Y: np.ndarray) -> np.ndarray:
     the 1/m enters later, in dW and db.
     """
     return -(Y / np.maximum(A, _TINY) - (1.0 - Y) / np.maximum(1.0 - A, _HALF_EPS))
+
+
+def categorical_cross_entropy(A: np.ndarray, Y: np.ndarray) -> float:
+    """−(1/m) Σ Y log A over all entries, m = A.shape[1]: the mean over the m examples.
+
+    A holds class probabilities, one column per example; a probability that
+    has rounded to 0 is clamped to the smallest positive normal float.
+    """
+    m = A.shape[1]
+    return float(-np.sum(Y * np.log(np.maximum(A, _TINY))) / m)
