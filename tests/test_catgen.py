@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from nndl import catgen
+from autograder.datasets import catgen
 
 DATASETS = Path(__file__).resolve().parents[1] / "datasets"
-REBUILD = "rebuild with `python -m autograder.build_datasets --calibrate`"
+REBUILD = "rebuild with `python -m autograder.datasets.build --calibrate`"
 
 SPLITS = {
     # prefix: (file, images, cats, seed)

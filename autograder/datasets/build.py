@@ -1,11 +1,11 @@
 """Build the course's cat vs non-cat files and measure how hard they are.
 
-    python -m autograder.build_datasets [--out DIR] [--calibrate] [--holdout N]
+    python -m autograder.datasets.build [--out DIR] [--calibrate] [--holdout N]
 
 writes ``train_catvnoncat.h5``, ``test_catvnoncat.h5`` and
 ``catvnoncat_contact_sheet.png`` (the first 32 training images with their
 labels) into ``DIR`` (default: the project's ``datasets/`` folder), all made by
-:mod:`nndl.catgen` from fixed seeds, so a rebuild gives the same arrays.
+:mod:`autograder.datasets.catgen` from fixed seeds, so a rebuild gives the same arrays.
 
 With ``--calibrate`` it then trains the reference models with the course's
 hyperparameters on the training file and scores them on the test file and on a
@@ -31,9 +31,9 @@ from pathlib import Path
 
 import numpy as np
 
-from nndl import catgen
+from autograder.datasets import catgen
 
-DATASETS_DIR = Path(__file__).resolve().parents[1] / "datasets"
+DATASETS_DIR = Path(__file__).resolve().parents[2] / "datasets"
 CONTACT_SHEET = "catvnoncat_contact_sheet.png"
 README = "README.md"
 BEGIN_MARKER = "<!-- CALIBRATION_BEGIN -->"
@@ -281,7 +281,7 @@ def write_into_readme(readme, table):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.build_datasets",
+    parser = argparse.ArgumentParser(prog="python -m autograder.datasets.build",
                                      description="Write the generated cat vs non-cat files and calibrate them.")
     parser.add_argument("--out", type=Path, default=DATASETS_DIR,
                         help=f"folder to write into (default: {DATASETS_DIR})")
