@@ -42,7 +42,7 @@ The folders are the layers; a change belongs in the one whose job it is.
 ``reference/`` — the NumPy reference implementation (imports only itself), and
     ``gradcheck.py``, numerical gradients for its tests
 
-``build_datasets.py`` — rebuilds the shipped cat data set (instructor tool)
+``datasets/`` — the generator of the shipped cat data set and its build and calibration (``python -m autograder.datasets.build``)
 
 The flows::
 

@@ -10,15 +10,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from nndl import catgen
+from autograder.datasets import build, catgen
 
 DATASETS = Path(__file__).resolve().parents[1] / "datasets"
-REBUILD = "rebuild with `python -m autograder.build_datasets --calibrate`"
+REBUILD = "rebuild with `python -m autograder.datasets.build --calibrate`"
 
 SPLITS = {
     # prefix: (file, images, cats, seed)
     "train": (catgen.TRAIN_FILE, 209, 72, catgen.TRAIN_SEED),
-    "test": (catgen.TEST_FILE, 50, 33, catgen.TEST_SEED),
+    "test": (catgen.TEST_FILE, 50, 25, catgen.TEST_SEED),
 }
 
 
@@ -140,3 +140,23 @@ def test_contact_sheet_and_calibration_are_committed():
     table = readme.split("<!-- CALIBRATION_BEGIN -->")[1].split("<!-- CALIBRATION_END -->")[0]
     assert "| logistic regression |" in table and "| 4-layer" in table, "calibration table missing: " + REBUILD
     assert "| NO |" not in table, "the committed calibration misses a difficulty target"
+
+
+def test_majority_baseline_and_seed_choice():
+    assert build.majority_accuracy(np.array([[1, 1, 0, 0]])) == 0.5
+    assert build.majority_accuracy(np.array([[1, 0, 0, 0]])) == 0.75
+    assert build.holdout_cats(2000) == 2000 * catgen.N_TEST_CATS // catgen.N_TEST
+    # Seed 1 is closest to the medians but ranks logistic regression above the 2-layer network.
+    survey = {1: (0.5, 0.66, 0.64, 0.74), 2: (0.5, 0.60, 0.66, 0.80), 3: (0.5, 0.70, 0.72, 0.70)}
+    assert build.most_typical_seed(survey) == 2
+    assert build.most_typical_seed(survey, ordered_only=False) == 1
+
+
+def test_targets_flag_a_model_below_the_baseline():
+    rows = [build.Row("always the majority class", "", 0.656, 0.66, 0.66, 0.0),
+            build.Row("logistic", "", 0.99, 0.60, 0.68, 1.0),
+            build.Row("2-layer", "", 1.0, 0.62, 0.70, 1.0),
+            build.Row("4-layer", "", 1.0, 0.80, 0.78, 1.0)]
+    failed = [target for target, _, passed in build.check_targets(rows) if not passed]
+    assert any("majority baseline + 4 points" in t for t in failed)
+    assert any(t.startswith("test file:") for t in failed)
