@@ -5,7 +5,8 @@ real student could have written: the full solution, a blank notebook, and the
 typical mistakes of each assignment. A :class:`Mistake` is an edit of one or
 more solution cells (found by their nbgrader ``grade_id``) plus the graded
 test cells that must lose their points because of it. Each assignment lists
-its mistakes in ``autograder.mistakes.<short name>``.
+its mistakes in the ``mistakes`` module of its package, found with
+:func:`autograder.assignments.package_for`.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import importlib
 from dataclasses import dataclass, field
 
 import nbformat
+
+from autograder.assignments import package_for
 
 
 @dataclass(frozen=True)
@@ -60,9 +63,12 @@ class Mistake:
 
 
 def module_for(assignment: str):
-    """The ``autograder.mistakes`` module of an assignment such as ``01_numpy_basics``."""
-    short = assignment.split("_", 1)[1]
-    return importlib.import_module(f"autograder.mistakes.{short}")
+    """The ``mistakes`` module of the package that declares ``assignment`` (e.g. ``01_numpy_basics``).
+
+    Raises :class:`autograder.assignments.UnknownAssignmentError` for an
+    assignment no package declares.
+    """
+    return importlib.import_module(f"{package_for(assignment).__name__}.mistakes")
 
 
 def mistakes_for(assignment: str) -> list[Mistake]:

@@ -81,7 +81,7 @@ def make_class(course: Course, assignments: list[str], notes: list[str]) -> list
         submit(f"{short}-blank", release, "blank", "the release handed in untouched", expect_all_zero=True)
         try:
             mistakes = mistakes_for(assignment)
-        except (ImportError, AttributeError):
+        except (LookupError, ImportError, AttributeError):
             mistakes = []
             notes.append(f"{assignment}: no typical mistakes recorded")
         for mistake in mistakes:
