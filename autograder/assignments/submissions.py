@@ -7,6 +7,13 @@ more solution cells (found by their nbgrader ``grade_id``) plus the graded
 test cells that must lose their points because of it. Each assignment lists
 its mistakes in the ``mistakes`` module of its package, found with
 :func:`autograder.assignments.package_for`.
+
+Mistakes of the same kind have the same name in every assignment (the demo
+uses the name as the student id): ``hard_coded_visible_answers`` for typing
+in the visible checks' expected values, ``<function>_in_place`` for updating
+an input array in place, ``<quantity>_without_<term>`` for a missing factor,
+term or transpose, ``<function>_wrong_axis``, ``<function>_wrong_order``,
+``<quantity>_wrong_sign``, ``predict_greater_equal``.
 """
 from __future__ import annotations
 

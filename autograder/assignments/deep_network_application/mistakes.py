@@ -58,7 +58,7 @@ MISTAKES = [
         loses=frozenset({"building_blocks_test", "two_layer_model_test", "L_layer_model_test"}),
     ),
     Mistake(
-        name="hard_coded_answers",
+        name="hard_coded_visible_answers",
         description="both models return the visible checks' expected costs and parameters literally",
         edits=tuple(Edit(grade_id, None, source) for grade_id, source in _HARD_CODED.items()),
         loses=frozenset(f"{grade_id}_test" for grade_id in _HARD_CODED),

@@ -109,7 +109,7 @@ MISTAKES = [
         loses=_BACKWARD_CHAIN,
     ),
     Mistake(
-        name="a_prev_not_transposed",
+        name="dw_without_transpose",
         description="linear_backward multiplies dZ by A_prev instead of A_prev.T",
         edits=(Edit("linear_backward", "dW = np.dot(dZ, A_prev.T) / m", "dW = np.dot(dZ, A_prev) / m"),),
         loses=_BACKWARD_CHAIN,
@@ -139,7 +139,7 @@ MISTAKES = [
         loses=frozenset({"gradient_check_test"}),
     ),
     Mistake(
-        name="hard_coded_answers",
+        name="hard_coded_visible_answers",
         description="every function returns the visible checks' expected values literally",
         edits=tuple(Edit(grade_id, None, source) for grade_id, source in _HARD_CODED.items()),
         loses=frozenset(f"{grade_id}_test" for grade_id in _HARD_CODED),

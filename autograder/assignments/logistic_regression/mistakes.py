@@ -73,13 +73,13 @@ MISTAKES = [
         loses=frozenset({"propagate_test", "optimize_test", "model_test"}),
     ),
     Mistake(
-        name="optimize_mutates_w",
+        name="optimize_in_place",
         description="optimize updates w in place (w -= ...), changing the caller's array",
         edits=(Edit("optimize", "w = w - learning_rate * dw", "w -= learning_rate * dw"),),
         loses=frozenset({"optimize_test"}),
     ),
     Mistake(
-        name="predict_ge",
+        name="predict_greater_equal",
         description="predict labels a probability of exactly 0.5 as a cat (>= 0.5 instead of > 0.5)",
         edits=(Edit("predict", "(A > 0.5)", "(A >= 0.5)"),),
         loses=frozenset({"predict_test"}),
@@ -92,7 +92,7 @@ MISTAKES = [
         loses=frozenset({"model_test"}),
     ),
     Mistake(
-        name="hardcoded_answers",
+        name="hard_coded_visible_answers",
         description="every function returns the visible checks' expected values, typed in",
         edits=tuple(Edit(grade_id, None, source) for grade_id, source in _HARD_CODED.items()),
         loses=_ALL_TESTS,

@@ -56,7 +56,7 @@ MISTAKES = [
         loses=frozenset({"sigmoid_derivative_test"}),
     ),
     Mistake(
-        name="image2vector_transposed",
+        name="image2vector_wrong_order",
         description="image2vector transposes the image before reshaping, so the pixels come out in the wrong order",
         edits=(Edit("image2vector", "v = image.reshape(", "v = image.T.reshape("),),
         loses=frozenset({"image2vector_test"}),
@@ -75,7 +75,7 @@ MISTAKES = [
         loses=frozenset({"normalize_rows_test"}),
     ),
     Mistake(
-        name="normalize_mutates_input",
+        name="normalize_in_place",
         description="normalize_rows divides x in place (x /= norm), changing the caller's array",
         edits=(Edit("normalize_rows", "x_normalized = x / x_norm", "x /= x_norm\n    x_normalized = x"),),
         loses=frozenset({"normalize_rows_test"}),
@@ -87,13 +87,13 @@ MISTAKES = [
         loses=frozenset({"softmax_test"}),
     ),
     Mistake(
-        name="calories_row_sums",
+        name="calories_wrong_axis",
         description="calories_percentages divides by the row sums (axis=1) instead of each food's column sum",
         edits=(Edit("calories_percentages", "axis=0, keepdims=True", "axis=1, keepdims=True"),),
         loses=frozenset({"calories_percentages_test"}),
     ),
     Mistake(
-        name="center_over_examples",
+        name="center_wrong_axis",
         description="center_features averages over axis 0 and so centres each example instead of each feature",
         edits=(Edit("center_features", "np.mean(X, axis=1, keepdims=True)", "np.mean(X, axis=0)"),),
         loses=frozenset({"center_features_test"}),
@@ -112,7 +112,7 @@ MISTAKES = [
         loses=frozenset({"L2_test"}),
     ),
     Mistake(
-        name="hardcoded_answers",
+        name="hard_coded_visible_answers",
         description="every function returns the visible checks' expected values, typed in",
         edits=tuple(Edit(grade_id, None, source) for grade_id, source in _HARD_CODED.items()),
         loses=_ALL_TESTS,

@@ -114,7 +114,7 @@ MISTAKES = [
         loses=frozenset({"update_parameters_test"}),
     ),
     Mistake(
-        name="hard_coded_answers",
+        name="hard_coded_visible_answers",
         description="every function returns the visible checks' expected values literally",
         edits=tuple(Edit(grade_id, None, source) for grade_id, source in _HARD_CODED.items()),
         loses=frozenset(f"{grade_id}_test" for grade_id in _HARD_CODED),

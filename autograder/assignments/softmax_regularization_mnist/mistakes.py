@@ -125,7 +125,7 @@ def _hard_coded_cells() -> tuple[Edit, ...]:
 
 MISTAKES = [
     Mistake(
-        name="softmax_no_max_shift",
+        name="softmax_without_max_shift",
         description="softmax exponentiates the raw scores without subtracting the column maximum, "
                     "so large scores overflow to inf and give nan",
         edits=(Edit("softmax", "np.exp(Z_shifted)", "np.exp(Z)"),),
@@ -157,7 +157,7 @@ MISTAKES = [
         loses=_tests("linear_backward_with_regularization", "L_model_backward", "model"),
     ),
     Mistake(
-        name="dropout_no_rescale",
+        name="dropout_without_rescale",
         description="dropout forward zeroes the dropped units but does not divide the kept ones by keep_prob",
         edits=(Edit("dropout_forward", "A_dropped = A * D / keep_prob", "A_dropped = A * D"),),
         loses=_tests("dropout_forward", "L_model_forward", "model"),
@@ -175,7 +175,7 @@ MISTAKES = [
         loses=_tests("random_mini_batches", "model"),
     ),
     Mistake(
-        name="hardcoded_visible_answers",
+        name="hard_coded_visible_answers",
         description="every function returns the values printed in its visible check, whatever its input",
         edits=_hard_coded_cells(),
         loses=_tests(*EXERCISES),
