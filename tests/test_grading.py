@@ -5,8 +5,9 @@ release and autogrades these submissions:
 
 1. the source notebook's solutions filled into the release: full marks;
 2. the untouched release: 0 automatic points, and the run completes;
-3. each typical mistake in ``autograder.mistakes.<name>``: loses exactly the
-   points of the cells it names and keeps the rest;
+3. each typical mistake in ``autograder.assignments.<name>.mistakes``: loses
+   exactly the points of the cells derived from the source notebook
+   (``submissions.losses``) and keeps the rest;
 4. the hard-coded answers: pass the visible checks, lose the hidden points;
 5. the source notebook runs top to bottom in a plain kernel in under 60 s.
 """
@@ -19,7 +20,8 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.course import SOURCE_DIR, Course, available_assignments, notebook_path
-from autograder.assignments.submissions import apply_mistake, full_solution, graded_test_ids, mistakes_for
+from autograder.assignments.dependencies import CellGraph
+from autograder.assignments.submissions import apply_mistake, full_solution, graded_test_ids, losses, mistakes_for
 
 pytestmark = pytest.mark.slow
 
@@ -41,6 +43,8 @@ class GradedAssignment:
         self.points = graded_test_ids(self.source)
         self.full = full_solution(self.release, self.source)
         self.mistakes = {m.name: m for m in mistakes_for(assignment)}
+        graph = CellGraph.from_notebook(self.source)
+        self.loses = {name: losses(m, graph) for name, m in self.mistakes.items()}
         self.submissions = {"full": self.full, "blank": self.release}
         for name, mistake in self.mistakes.items():
             self.submissions[name] = apply_mistake(self.full, mistake)
@@ -102,11 +106,12 @@ def test_blank_release_scores_zero(graded, assignment):
 def test_typical_mistake_loses_exactly_its_cells(graded, assignment, mistake):
     g = graded(assignment)
     m = g.mistakes[mistake]
+    loses = g.loses[mistake]
     assert g.results[mistake]["success"], g.results[mistake].get("log")
-    assert m.loses <= set(g.points), f"{mistake} names unknown test cells {sorted(m.loses - set(g.points))}"
+    assert loses <= set(g.points), f"{mistake} names unknown test cells {sorted(loses - set(g.points))}"
     scores = g.scores(mistake)
-    wrongly_kept = sorted(k for k in m.loses if scores[k].score != 0)
-    wrongly_lost = sorted(k for k in g.points if k not in m.loses and scores[k].score != scores[k].max_score)
+    wrongly_kept = sorted(k for k in loses if scores[k].score != 0)
+    wrongly_lost = sorted(k for k in g.points if k not in loses and scores[k].score != scores[k].max_score)
     assert not wrongly_kept, f"{m.description}: these cells should score 0 but did not: {wrongly_kept}"
     assert not wrongly_lost, f"{m.description}: these cells should keep their points but lost them: {wrongly_lost}"
 
@@ -136,10 +141,11 @@ def test_hardcoded_answers_pass_visible_checks_only(graded, assignment, mistake)
     nb = g.submissions[mistake]
     NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(g.release_path.parent)}}).execute()
-    failed = _visible_failures(nb, m.loses)
+    loses = g.loses[mistake]
+    failed = _visible_failures(nb, loses)
     assert not failed, f"hard-coded answers should pass the visible checks, but these failed: {failed}"
     scores = g.scores(mistake)
-    kept = sorted(k for k in m.loses if scores[k].score != 0)
+    kept = sorted(k for k in loses if scores[k].score != 0)
     assert not kept, f"hard-coded answers kept hidden-test points in {kept}"
 
 

@@ -5,10 +5,11 @@
    metadata checks; the committed ``release/`` is compared, never written;
 2. a class is made from the release notebooks: per assignment, a student who
    solved everything, one who handed in the blank notebook, and one per
-   typical mistake in ``autograder.mistakes``; for the first assignment also
-   a late submission (after the due date set in the demo gradebook) and
-   malformed ones: not JSON, truncated JSON, graded cells deleted, and a
-   cell that kills its kernel;
+   typical mistake in ``autograder.assignments.<name>.mistakes`` (student id
+   ``a02-<mistake name>``); for the first assignment also a late submission
+   (after the due date set in the demo gradebook) and malformed ones: not
+   JSON, truncated JSON, graded cells deleted, and a cell that kills its
+   kernel;
 3. every submission is autograded in parallel;
 4. nbgrader's feedback (offline maths) and ``grades.csv`` are written;
 5. the per-student score table and the per-exercise pass rates are printed,
@@ -60,7 +61,8 @@ def _graded_ids(nb) -> list[str]:
 
 def make_class(course: Course, assignments: list[str], notes: list[str]) -> list[DemoStudent]:
     """Write every demo submission into ``course``'s submitted/ tree."""
-    from autograder.assignments.submissions import apply_mistake, full_solution, mistakes_for
+    from autograder.assignments.dependencies import CellGraph
+    from autograder.assignments.submissions import apply_mistake, full_solution, losses, mistakes_for
 
     students: list[DemoStudent] = []
     for index, assignment in enumerate(assignments):
@@ -81,17 +83,18 @@ def make_class(course: Course, assignments: list[str], notes: list[str]) -> list
         submit(f"{short}-blank", release, "blank", "the release handed in untouched", expect_all_zero=True)
         try:
             mistakes = mistakes_for(assignment)
-        except (ImportError, AttributeError):
+        except (LookupError, ImportError, AttributeError):
             mistakes = []
             notes.append(f"{assignment}: no typical mistakes recorded")
+        graph = CellGraph.from_notebook(source)
         for mistake in mistakes:
             try:
                 nb = apply_mistake(full, mistake)
+                expect_zero = losses(mistake, graph)
             except (KeyError, ValueError) as exc:
                 notes.append(f"{assignment}: mistake {mistake.name} no longer applies ({exc})")
                 continue
-            submit(f"{short}-{mistake.name}", nb, "mistake", mistake.description,
-                   expect_zero=frozenset(mistake.loses))
+            submit(f"{short}-{mistake.name}", nb, "mistake", mistake.description, expect_zero=expect_zero)
         if index == 0:
             submit(f"{short}-late", full, "late", "every exercise solved, handed in after the due date",
                    stamp=LATE)

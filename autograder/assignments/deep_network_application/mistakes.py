@@ -1,11 +1,16 @@
 """Typical mistakes in assignment 5, the deep networks trained on the cat images.
 
-Each mistake edits the full solution the way a student might get it wrong and
-names the graded test cells that must score 0 because of it; every other cell
-keeps its points. A broken building block pasted from assignment 4 must be
-caught by the building-blocks check and spoil both models. The last mistake
-returns the visible checks' expected values literally: it passes what the
-student sees and must lose the hidden checks.
+Each mistake edits the full solution (solution markers removed) the way a
+student might get it wrong. The graded test cells it loses are derived from
+the source notebook by ``autograder.assignments.submissions.losses``: every
+test cell that uses an edited function, directly or through the functions that
+call it; ``spares=`` names, with its reason, a cell whose check cannot see the
+mistake.
+
+A broken building block pasted from assignment 4 must be caught by the
+building-blocks check and spoil both models. The last mistake returns the
+visible checks' expected values literally: it passes what the student sees
+and must lose the hidden checks.
 """
 from autograder.assignments.submissions import Edit, Mistake
 
@@ -31,37 +36,31 @@ MISTAKES = [
         name="deep_init_times_001",
         description="L_layer_model initialises with 0.01 * randn, as in assignment 4, instead of dividing by sqrt(n[l-1])",
         edits=(Edit("L_layer_model", "/ np.sqrt(layers_dims[l - 1])", "* 0.01"),),
-        loses=frozenset({"L_layer_model_test"}),
     ),
     Mistake(
         name="costs_every_1000",
         description="two_layer_model records the cost every 1000 iterations instead of every 100",
         edits=(Edit("two_layer_model", _RECORD, "if i % 1000 == 0 or i == num_iterations - 1:"),),
-        loses=frozenset({"two_layer_model_test"}),
     ),
     Mistake(
         name="last_cost_not_recorded",
         description="L_layer_model records the cost every 100 iterations but not at the last iteration",
         edits=(Edit("L_layer_model", _RECORD, "if i % 100 == 0:"),),
-        loses=frozenset({"L_layer_model_test"}),
     ),
     Mistake(
         name="forgot_update",
         description="two_layer_model computes the gradients but never updates the parameters",
         edits=(Edit("two_layer_model", "        parameters = update_parameters(parameters, grads, learning_rate)\n", ""),),
-        loses=frozenset({"two_layer_model_test"}),
     ),
     Mistake(
         name="broken_pasted_block",
         description="the linear_backward pasted from assignment 4 forgets the 1/m in dW",
         edits=(Edit("building_blocks", "dW = np.dot(dZ, A_prev.T) / m", "dW = np.dot(dZ, A_prev.T)"),),
-        loses=frozenset({"building_blocks_test", "two_layer_model_test", "L_layer_model_test"}),
     ),
     Mistake(
-        name="hard_coded_answers",
+        name="hard_coded_visible_answers",
         description="both models return the visible checks' expected costs and parameters literally",
         edits=tuple(Edit(grade_id, None, source) for grade_id, source in _HARD_CODED.items()),
-        loses=frozenset(f"{grade_id}_test" for grade_id in _HARD_CODED),
         visible_passes=True,
     ),
 ]

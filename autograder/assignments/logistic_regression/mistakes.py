@@ -1,21 +1,16 @@
 """Typical mistakes in assignment 2, logistic regression.
 
-Each edit is applied to the full solution (solution markers removed), so the
-``old`` strings below are lines of the source notebook's solution cells. A
-mistake in a function that later functions call (``propagate`` is called by
-``optimize``, which ``model`` calls) also loses those later cells.
+Each mistake edits the full solution (solution markers removed) the way a
+student might get it wrong. The graded test cells it loses are derived from
+the source notebook by ``autograder.assignments.submissions.losses``: every
+test cell that uses an edited function, directly or through the functions that
+call it (``propagate`` is called by ``optimize``, which ``model`` calls);
+``spares=`` names, with its reason, a cell whose check cannot see the mistake.
+
+The last one answers every visible check with the literal expected values:
+it passes what the student sees and must lose every hidden check.
 """
 from autograder.assignments.submissions import Edit, Mistake
-
-_ALL_TESTS = frozenset({
-    "flatten_images_test",
-    "sigmoid_test",
-    "initialize_with_zeros_test",
-    "propagate_test",
-    "optimize_test",
-    "predict_test",
-    "model_test",
-})
 
 # Every function returns what its visible check expects, typed in, whatever the input.
 _HARD_CODED = {
@@ -52,50 +47,46 @@ MISTAKES = [
         name="flatten_wrong_order",
         description="flatten_images uses X_orig.reshape(-1, m): the right shape, but each column mixes pictures",
         edits=(Edit("flatten_images", "X_orig.reshape(m, -1).T / 255", "X_orig.reshape(-1, m) / 255"),),
-        loses=frozenset({"flatten_images_test"}),
     ),
     Mistake(
         name="b_as_array",
         description="initialize_with_zeros returns b as a (1, 1) array, which model then returns as well",
         edits=(Edit("initialize_with_zeros", "b = 0.0", "b = np.zeros((1, 1))"),),
-        loses=frozenset({"initialize_with_zeros_test", "model_test"}),
     ),
     Mistake(
         name="cost_without_1_over_m",
         description="propagate sums the losses instead of averaging them (the 1/m is missing in the cost)",
         edits=(Edit("propagate", "np.log(1 - A)) / m", "np.log(1 - A))"),),
-        loses=frozenset({"propagate_test", "optimize_test", "model_test"}),
     ),
     Mistake(
         name="dw_without_transpose",
         description="propagate computes dw = X @ dZ / m, forgetting to transpose dZ",
         edits=(Edit("propagate", "dw = X @ dZ.T / m", "dw = np.dot(X, dZ) / m"),),
-        loses=frozenset({"propagate_test", "optimize_test", "model_test"}),
     ),
     Mistake(
-        name="optimize_mutates_w",
+        name="optimize_in_place",
         description="optimize updates w in place (w -= ...), changing the caller's array",
         edits=(Edit("optimize", "w = w - learning_rate * dw", "w -= learning_rate * dw"),),
-        loses=frozenset({"optimize_test"}),
+        spares=frozenset({"model_test"}),
+        reason="model passes optimize a w of its own, so nobody sees it change",
     ),
     Mistake(
-        name="predict_ge",
+        name="predict_greater_equal",
         description="predict labels a probability of exactly 0.5 as a cat (>= 0.5 instead of > 0.5)",
         edits=(Edit("predict", "(A > 0.5)", "(A >= 0.5)"),),
-        loses=frozenset({"predict_test"}),
+        spares=frozenset({"model_test"}),
+        reason="only a probability of exactly 0.5 shows it, and model's checks never produce one",
     ),
     Mistake(
         name="model_ignores_learning_rate",
         description="model calls optimize without its learning_rate, so optimize's default 0.009 is used",
         edits=(Edit("model", "optimize(w, b, X_train, Y_train, num_iterations, learning_rate, print_cost)",
                     "optimize(w, b, X_train, Y_train, num_iterations, print_cost=print_cost)"),),
-        loses=frozenset({"model_test"}),
     ),
     Mistake(
-        name="hardcoded_answers",
+        name="hard_coded_visible_answers",
         description="every function returns the visible checks' expected values, typed in",
         edits=tuple(Edit(grade_id, None, source) for grade_id, source in _HARD_CODED.items()),
-        loses=_ALL_TESTS,
         visible_passes=True,
     ),
 ]
