@@ -18,7 +18,6 @@ import sys
 sys.modules.setdefault("rfc3987_syntax", None)
 
 import argparse  # noqa: E402
-import os  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 
@@ -62,8 +61,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="seconds per cell (default: c.Execute.timeout of nbgrader_config.py, else 180)")
     p.add_argument("--notebook-timeout", type=_positive,
                    help="seconds per submission (default: c.CourseGrading.notebook_timeout, else 600)")
-    p.add_argument("--fresh-kernels", action="store_true",
-                   help="start every kernel as a new Python instead of forking a preloaded one")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="grade even where the bubblewrap sandbox cannot be made (recorded with every grade)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     p = with_course(sub.add_parser("feedback", help="nbgrader's HTML feedback, readable offline"))
@@ -121,9 +120,12 @@ def _grade(args) -> int:
     run = grade_submissions(_course_root(args), args.assignments or None, students=args.student,
                             workers=args.workers, force=args.force, cell_timeout=args.cell_timeout,
                             notebook_timeout=args.notebook_timeout, progress=not args.no_progress,
-                            forked_kernels=not args.fresh_kernels)
+                            sandboxed=not args.no_sandbox)
     print(f"graded {len(run.outcomes)} submission(s) in {run.seconds:.1f} s with {run.workers} worker(s); "
           f"skipped {len(run.skipped)} already graded")
+    if args.no_sandbox:
+        print("WARNING: graded WITHOUT the sandbox (--no-sandbox): the notebooks ran with the grader's rights; "
+              "every grade of this run says so in its gradebook comments", file=sys.stderr)
     for o in sorted(run.failed + run.partial, key=lambda o: o.job.key):
         print(f"  {o.status:7s} {o.job.key}: {o.reason}")
     if run.failed or run.partial:

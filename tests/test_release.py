@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from autograder.pipeline.build import build_release
-from autograder.course import RELEASE_DIR, SOURCE_DIR, available_assignments
+from autograder.course import RELEASE_DIR, available_assignments
 
 ASSIGNMENTS = available_assignments()
 

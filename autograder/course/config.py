@@ -42,7 +42,11 @@ class CourseError(ValueError):
 class CourseGrading(Configurable):
     """The course's grading settings that nbgrader itself has no trait for."""
 
-    notebook_timeout = Int(600, help="seconds one whole submission may take").tag(config=True)
+    notebook_timeout = Int(600, help="seconds one whole submission may take (also the kernel's CPU-time limit)"
+                           ).tag(config=True)
+    sandbox_memory_bytes = Int(4 * 2**30, help="address space a sandboxed kernel may map").tag(config=True)
+    sandbox_processes = Int(256, help="processes a sandboxed kernel may run at once").tag(config=True)
+    sandbox_file_bytes = Int(100 * 2**20, help="largest file a sandboxed kernel may write").tag(config=True)
     blas_threads = Int(
         1, help="BLAS threads per grading process: several kernels share the cores, so one each"
     ).tag(config=True)

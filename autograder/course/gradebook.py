@@ -148,6 +148,14 @@ class CourseGradebook:
                     comment.auto_comment = f"Not graded automatically: {reason}"
             gb.db.commit()
 
+    def note(self, job: Job, text: str) -> None:
+        """Add ``text`` to the automatic comments of every cell of the submission (the instructor sees it)."""
+        with self.session() as gb:
+            for nb in gb.find_submission(job.assignment, job.student).notebooks:
+                for comment in nb.comments:
+                    comment.auto_comment = f"{comment.auto_comment}\n{text}" if comment.auto_comment else text
+            gb.db.commit()
+
     def auto_comments(self, assignment: str, student: str) -> list[str]:
         """The automatic comments of a submission's cells (where a failure reason is written)."""
         with self.session() as gb:

@@ -48,7 +48,9 @@ class Outcome:
     (graded, but some cells scored 0 because of a timeout or a dead kernel)
     or :data:`FAILED` (nbgrader could not grade it: every automatic cell is 0).
     ``scores`` maps grade_id to ``(score, max_score)``; ``log`` is the tail of
-    nbgrader's log for anything but a normal grading.
+    nbgrader's log for anything but a normal grading; ``sandboxed`` says
+    whether the notebook ran in the sandbox, and ``seed`` is the seed of its
+    hidden draws.
     """
 
     job: Job
@@ -57,6 +59,8 @@ class Outcome:
     seconds: float = 0.0
     scores: dict = field(default_factory=dict)
     log: str = ""
+    sandboxed: bool = True
+    seed: int | None = None
 
 
 @dataclass(frozen=True)

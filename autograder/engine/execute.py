@@ -1,90 +1,306 @@
-"""nbgrader's Execute step, made to survive a submission that kills its kernel.
+"""nbgrader's Execute step, rebuilt so that points come only from the checker's verdict.
 
-With the stock ``Execute`` preprocessor a kernel that dies (a cell calling
-``os._exit``, a segfault, the out-of-memory killer) aborts the whole
-notebook: nbgrader records nothing for it and the cells that had already
-passed are lost. :class:`KernelDeathTolerantExecute` instead marks the cell
-that was running and every code cell after it with an error output
-(``ename`` :data:`KERNEL_DIED`), so nbgrader's own ``SaveAutoGrades`` scores
-those cells 0 and keeps the points of the cells that ran before.
+nbgrader runs a submission's test cells in the learner's own kernel and
+scores a cell by whether it raised. Here, inside nbgrader's own ``autograde``
+(its cell restoring, score saving and late penalties are untouched):
 
-It is used by listing it in place of ``Execute`` in
-``Autograde.autograde_preprocessors`` (see :func:`grading_config`).
+:class:`RestoreStructure` (first of the sanitising steps)
+    Which graded cells exist, their points and ids come from the *source*
+    notebook: the first cell carrying a source grade_id gets the source's
+    metadata back; any other nbgrader metadata (a duplicated cell, an added
+    cell claiming points, a re-pointed id) is removed, so the cell still runs
+    but cannot score, and does not void the rest of the notebook.
+
+:class:`SandboxedExecute` (in place of ``Execute``)
+    The kernel runs in a bubblewrap sandbox (:mod:`autograder.engine.sandbox`).
+    Ordinary cells run as usual. A test cell's visible part runs in the kernel,
+    so the learner sees its output; then :class:`~autograder.engine.checker.CellChecker`
+    computes the cell's verdict outside the kernel, from the source notebook's
+    test code, visible and hidden, calling the learner's functions across the
+    boundary. The cell's stored source is its visible part only, and its
+    outputs are the kernel's printed output plus, for a failed verdict, one
+    error naming the cause: nbgrader's ``SaveAutoGrades`` then scores exactly
+    the verdict. A test cell whose visible part raised or wrote to stderr in
+    the kernel fails as well, so nothing scores that the learner's own run
+    does not show passing.
+
+Faults cost only their own cells. A cell that outlives the cell limit is
+interrupted; a kernel that then stays busy (SIGINT ignored), or that died
+(``os._exit``, a kill, the memory limit), is replaced by a fresh sandboxed
+kernel, the cells that ran before are run again in it, and grading goes on:
+the faulty cell scores 0 and the later cells score what they earn. After
+:data:`MAX_RESTARTS` replacements the remaining cells are not run.
 """
 from __future__ import annotations
 
+import copy
+
+import nbformat
 from nbclient.exceptions import DeadKernelError
+from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
-from nbgrader.preprocessors import Execute
-from traitlets import Bool
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Bool, Int
+
+from autograder.engine.checker import CellChecker, KernelTrouble, RemoteKernel, Verdict, import_lines, split_hidden
+from autograder.engine.sandbox import Sandbox, SandboxedKernelManager, SandboxLimits
 
 KERNEL_DIED = "KernelDied"
 TIMED_OUT = "CellTimeoutError"  # the ename nbgrader's Execute gives a timed-out cell
+CHECK_FAILED = "CheckFailed"
+MAX_RESTARTS = 3
+_PROBE_SECONDS = 10  # how long an interrupted kernel has to answer again
+_MAX_STREAM_BYTES = 2_000_000  # printed output kept per cell
 
 
-def _kernel_died_output(message: str) -> NotebookNode:
-    return NotebookNode(
-        output_type="error",
-        ename=KERNEL_DIED,
-        evalue=message,
-        traceback=[f"{KERNEL_DIED}: {message}"],
-    )
+def _meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
 
 
-class KernelDeathTolerantExecute(Execute):
-    """``Execute`` that scores the cells after a kernel death 0 instead of failing.
+def is_test_cell(cell) -> bool:
+    meta = _meta(cell)
+    return bool(meta.get("grade")) and not meta.get("solution") and cell.cell_type == "code"
 
-    With ``forked_kernels`` its kernels are forked from a process that has
-    the notebooks' modules imported already (:mod:`autograder.engine.kernel_fork`).
-    """
 
-    forked_kernels = Bool(False, help="fork kernels from a preloaded template process").tag(config=True)
+def _error(ename: str, message: str) -> NotebookNode:
+    return NotebookNode(output_type="error", ename=ename, evalue=message, traceback=[f"{ename}: {message}"])
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.forked_kernels:
-            from autograder.engine.kernel_fork import ForkingKernelManager
 
-            self.kernel_manager_class = ForkingKernelManager
+def _source_notebook(config, resources) -> nbformat.NotebookNode:
+    from autograder.course.paths import CoursePaths
+
+    info = resources["nbgrader"]
+    path = CoursePaths(config).source(info["assignment"]) / f"{info['notebook']}.ipynb"
+    return nbformat.read(str(path), as_version=4)
+
+
+class RestoreStructure(NbGraderPreprocessor):
+    """Give graded cells the source notebook's metadata; strip it from every other cell."""
+
+    def preprocess(self, nb, resources):
+        source = _source_notebook(self.config, resources)
+        known = {_meta(c)["grade_id"]: c for c in source.cells if _meta(c).get("grade_id")}
+        seen = set()
+        for cell in nb.cells:
+            gid = _meta(cell).get("grade_id")
+            original = known.get(gid)
+            if original is not None and gid not in seen and original.cell_type == cell.cell_type:
+                seen.add(gid)
+                cell.metadata["nbgrader"] = copy.deepcopy(original.metadata["nbgrader"])
+                if _meta(original).get("locked"):
+                    cell.source = original.source
+            else:
+                cell.metadata.pop("nbgrader", None)
+        return nb, resources
+
+
+class SandboxedExecute(Execute):
+    """``Execute`` with a sandboxed kernel and verdicts computed outside it (see the module docstring)."""
+
+    sandboxed = Bool(True, help="run the kernel in the bubblewrap sandbox").tag(config=True)
+    seed = Int(None, allow_none=True, help="the submission's seed for the hidden draws").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
-        self._dead_at = None
-        return super().preprocess(nb, resources, km=km)
+        from autograder.course.config import grading_settings
+        from autograder.course.paths import CoursePaths
 
+        settings = grading_settings(self.config)
+        source = _source_notebook(self.config, resources)
+        self._tests = {_meta(c)["grade_id"]: c.source for c in source.cells if is_test_cell(c)}
+        trusted = [c.source for c in source.cells
+                   if c.cell_type == "code" and not _meta(c).get("grade") and not _meta(c).get("solution")]
+        paths = CoursePaths(self.config)
+        self._checker = CellChecker(import_lines(trusted), secret_paths=[paths.root])
+        limits = SandboxLimits(settings.sandbox_memory_bytes, settings.notebook_timeout,
+                               settings.sandbox_processes, settings.sandbox_file_bytes)
+        self._sandbox = Sandbox(limits, work_files=paths.release(resources["nbgrader"]["assignment"]),
+                                isolate=self.sandboxed)
+        self._replay: list[str] = []
+        self._restarts = 0
+        self._gave_up = False
+        self._stream_bytes = 0
+        try:
+            return super().preprocess(nb, resources, km=km)
+        finally:
+            self._sandbox.cleanup()
+
+    def create_kernel_manager(self):
+        self.km = SandboxedKernelManager(sandbox=self._sandbox, kernel_name=self.kernel_name or "python3",
+                                         config=self.config)
+        return self.km
+
+    # -- running code in the kernel -------------------------------------------------
+    def _execute(self, cell, index) -> str | None:
+        """Run ``cell`` in the kernel; None, or why the kernel is unusable now ("died", "busy")."""
+        self._stream_bytes = 0
+        try:
+            super().preprocess_cell(cell, self.resources, index)
+        except DeadKernelError:
+            return "died"
+        if any(o.get("output_type") == "error" and o.get("ename") == TIMED_OUT for o in cell.outputs):
+            return None if self._responds() else "busy"
+        return None
+
+    def _run_aside(self, code: str, timeout: int | None = None) -> NotebookNode:
+        """Run ``code`` in the kernel outside the notebook (nothing is written into it); its cell.
+
+        Raises ``DeadKernelError`` when the kernel dies.
+        """
+        cell = nbformat.v4.new_code_cell(code)
+        notebook, self.nb = self.nb, nbformat.v4.new_notebook(cells=[cell])
+        saved_timeout = self.timeout
+        if timeout is not None:
+            self.timeout = timeout
+        try:
+            run_sync(self.async_execute_cell)(cell, 0, store_history=False)
+        finally:
+            self.nb, self.timeout = notebook, saved_timeout
+        return cell
+
+    def _responds(self) -> bool:
+        try:
+            probe = self._run_aside("pass", _PROBE_SECONDS)
+        except DeadKernelError:
+            return False
+        return not any(o.get("output_type") == "error" for o in probe.outputs)
+
+    def _run_for_checker(self, code: str) -> None:
+        try:
+            call = self._run_aside(code)
+        except DeadKernelError:
+            raise KernelTrouble("the kernel died while the grader called your function") from None
+        for output in call.outputs:
+            if output.get("output_type") == "error" and output.get("ename") == TIMED_OUT:
+                raise KernelTrouble(f"your function ran past the {self.timeout} s limit",
+                                    usable=self._responds())
+
+    def _restart(self) -> bool:
+        """A fresh sandboxed kernel with the earlier cells run again; False when out of restarts."""
+        if self._restarts >= MAX_RESTARTS:
+            self._gave_up = True
+            return False
+        self._restarts += 1
+        self.log.warning("Replacing the kernel (%d of %d)", self._restarts, MAX_RESTARTS)
+        try:
+            if self.kc is not None:
+                self.kc.stop_channels()
+            run_sync(self.km.restart_kernel)(now=True)
+            run_sync(self.async_start_new_kernel_client)()
+        except Exception as exc:  # the sandbox could not come back: the rest cannot run
+            self.log.error("The kernel could not be restarted: %s", exc)
+            self._gave_up = True
+            return False
+        for source in self._replay:
+            try:
+                self._run_aside(source)
+            except DeadKernelError:
+                self._gave_up = True
+                return False
+        return True
+
+    def output(self, outs, msg, display_id, cell_index):
+        if msg["msg_type"] == "stream":
+            self._stream_bytes += len(msg["content"].get("text", ""))
+            if self._stream_bytes > _MAX_STREAM_BYTES:
+                return None
+        return super().output(outs, msg, display_id, cell_index)
+
+    # -- cells -----------------------------------------------------------------------
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
-            return cell, self.resources
-        if self._dead_at is not None:
-            cell.outputs = [_kernel_died_output(
-                f"not run: the kernel died in an earlier cell (cell {self._dead_at})")]
-            return cell, self.resources
-        try:
-            return super().preprocess_cell(cell, resources, index)
-        except DeadKernelError:
-            self._dead_at = index
-            self.log.error("The kernel died while running cell %d", index)
-            cell.outputs = list(cell.get("outputs", [])) + [
-                _kernel_died_output("the kernel died while running this cell")]
-            return cell, self.resources
+            return cell, resources
+        if self._gave_up:
+            cell.outputs = [_error(KERNEL_DIED, f"not run: the kernel failed {MAX_RESTARTS + 1} times before this cell")]
+            return cell, resources
+        if is_test_cell(cell):
+            return self._test_cell(cell, resources, index), resources
+        trouble = self._execute(cell, index)
+        if trouble is None:
+            self._replay.append(cell.source)
+        else:
+            self._note_trouble(cell, trouble)
+            self._restart()
+        return cell, resources
+
+    def _note_trouble(self, cell, trouble: str) -> None:
+        if trouble == "died":
+            cell.outputs = list(cell.get("outputs", [])) + [_error(KERNEL_DIED, "the kernel died while running this cell")]
+        elif not any(o.get("ename") == TIMED_OUT for o in cell.outputs):
+            cell.outputs.append(_error(TIMED_OUT, f"the cell ran past the {self.timeout} s limit"))
+
+    def _test_cell(self, cell, resources, index):
+        from autograder.assignments.draws import submission_draws
+
+        gid = _meta(cell)["grade_id"]
+        visible, _ = split_hidden(self._tests.get(gid, cell.source))
+        cell.source = visible
+        trouble = self._execute(cell, index)
+        kernel_outputs = list(cell.outputs)
+        errors = [o for o in kernel_outputs if o.get("output_type") == "error"]
+        timed_out = any(o.get("ename") == TIMED_OUT for o in errors)
+        kernel_error = errors[0] if errors else None
+        verdict: Verdict
+        if trouble is not None:
+            verdict = Verdict(False, "the kernel died while running this cell" if trouble == "died"
+                              else f"the cell ran past the {self.timeout} s limit")
+        elif timed_out:
+            trouble = "slow"
+            verdict = Verdict(False, f"the cell ran past the {self.timeout} s limit")
+        elif kernel_error is not None:  # already failing in the learner's own run: no call can change that
+            verdict = Verdict(False, f"the visible checks failed in your notebook: "
+                                     f"{kernel_error.get('ename')}: {kernel_error.get('evalue')}")
+        else:
+            remote = RemoteKernel(self._sandbox.channel, self._run_for_checker)
+            try:
+                with submission_draws(self.seed):
+                    verdict = self._checker.verdict(self._tests.get(gid, ""), remote)
+            except KernelTrouble as exc:
+                trouble = None if exc.usable else "died"
+                verdict = Verdict(False, f"{exc}: {remote.last_call or ''}".rstrip(": "))
+        outputs = []
+        for output in kernel_outputs:
+            if output.get("output_type") == "error":
+                continue
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                if verdict.passed:
+                    first = (output.get("text") or "").strip().splitlines()[:1]
+                    verdict = Verdict(False, "the cell wrote to stderr, which costs its points "
+                                             f"(a warning counts): {first[0] if first else ''}")
+                outputs.append(NotebookNode(output_type="stream", name="stdout", text=output.get("text", "")))
+                continue
+            if output.get("output_type") == "execute_result":  # never partial credit from a printed value
+                output = NotebookNode(output_type="display_data", data=output.get("data", {}),
+                                      metadata=output.get("metadata", {}))
+            outputs.append(output)
+        if not verdict.passed:
+            ename = KERNEL_DIED if trouble == "died" else TIMED_OUT if trouble in ("busy", "slow") else CHECK_FAILED
+            outputs.append(_error(ename, verdict.message))
+        cell.outputs = outputs
+        if trouble in ("died", "busy"):
+            self._restart()
+        return cell
 
 
-def grading_config(config, *, forked_kernels: bool = False):
-    """A copy of the nbgrader ``config`` set up for batch grading.
+def grading_config(config, *, sandboxed: bool = True, seed: int | None = None):
+    """A copy of the nbgrader ``config`` set up for grading with the sandboxed engine.
 
-    The kernel-death tolerant ``Execute`` replaces nbgrader's, and the kernel
-    is stopped at once when the notebook is done (its outputs are already
-    collected) instead of being asked to exit and waited for. With
-    ``forked_kernels`` the kernels are forked from a preloaded template.
+    :class:`RestoreStructure` goes first among nbgrader's sanitising steps,
+    :class:`SandboxedExecute` replaces its ``Execute``, and the kernel is
+    stopped at once when the notebook is done.
     """
     from nbgrader.converters import Autograde
     from traitlets.config import Config
 
     c = Config()
     c.merge(config)
+    c.Autograde.sanitize_preprocessors = [
+        RestoreStructure, *Autograde.class_traits()["sanitize_preprocessors"].default()]
     c.Autograde.autograde_preprocessors = [
-        KernelDeathTolerantExecute if p is Execute else p
+        SandboxedExecute if p is Execute else p
         for p in Autograde.class_traits()["autograde_preprocessors"].default()
     ]
-    c.KernelDeathTolerantExecute.shutdown_kernel = "immediate"
-    c.KernelDeathTolerantExecute.forked_kernels = forked_kernels
+    c.SandboxedExecute.shutdown_kernel = "immediate"
+    c.SandboxedExecute.sandboxed = sandboxed
+    c.SandboxedExecute.seed = seed
     return c
+

@@ -26,7 +26,6 @@ from autograder.course.records import (  # noqa: E402
     FAILED,
     GRADED,
     PARTIAL,
-    GradeRequest,
     Job,
     Outcome,
     WorkerBroken,
@@ -34,6 +33,8 @@ from autograder.course.records import (  # noqa: E402
 )
 
 _LOCKED_RETRIES = 3  # attempts for a job that hit "database is locked"
+UNSANDBOXED_NOTE = ("Graded WITHOUT the sandbox (--no-sandbox): the notebook ran with the grader's own "
+                    "rights and could have read or changed the course's files.")
 
 
 def _quiet_process_output() -> None:
@@ -48,11 +49,10 @@ def _quiet_process_output() -> None:
     os.close(devnull)
 
 
-def worker_main(conn, root: str, settings_from, overrides: dict, quiet: bool, preload=None) -> None:
+def worker_main(conn, root: str, settings_from, overrides: dict, quiet: bool, sandboxed: bool = True) -> None:
     """Grade jobs received on ``conn`` until it sends ``None``.
 
-    With ``preload`` (a list of module names), kernels are forked from a
-    template process that imported them (:mod:`autograder.engine.kernel_fork`).
+    ``sandboxed`` False grades without the bubblewrap sandbox (``--no-sandbox``).
     """
     if quiet:
         _quiet_process_output()
@@ -60,7 +60,7 @@ def worker_main(conn, root: str, settings_from, overrides: dict, quiet: bool, pr
         from autograder.course.gradebook_lock import serialise_gradebook_access
 
         serialise_gradebook_access()
-        worker = Grader(Course(Path(root), overrides, settings_from=settings_from), preload)
+        worker = Grader(Course(Path(root), overrides, settings_from=settings_from), sandboxed)
         # Several kernels share the cores: a multi-threaded BLAS in each would
         # only make them fight over the same cores.
         for var, value in blas_environment(worker.course.config).items():
@@ -71,13 +71,7 @@ def worker_main(conn, root: str, settings_from, overrides: dict, quiet: bool, pr
         conn.send(WorkerBroken(traceback.format_exc()))
         return
     conn.send(WorkerReady(os.getpid()))
-    try:
-        _serve(conn, worker)
-    finally:
-        if preload is not None:
-            from autograder.engine.kernel_fork import stop_template
-
-            stop_template()
+    _serve(conn, worker)
 
 
 def _serve(conn, worker: "Grader") -> None:
@@ -99,23 +93,32 @@ def _serve(conn, worker: "Grader") -> None:
 class Grader:
     """nbgrader, loaded once, grading one submission at a time (in a worker)."""
 
-    def __init__(self, course: Course, preload=None):
+    def __init__(self, course: Course, sandboxed: bool = True):
         from nbgrader.apps import NbGraderAPI  # noqa: F401 - imported once, before the first job
 
-        from autograder.engine.execute import grading_config
+        from autograder.course.secret import course_secret
 
         self.course = course
-        self.course.config = grading_config(self.course.config, forked_kernels=preload is not None)
-        if preload is not None:
-            from autograder.engine.kernel_fork import use_forked_kernels
-
-            use_forked_kernels(preload)
+        self.base_config = course.config
+        self.sandboxed = sandboxed
+        self.secret = course_secret(course.root)
         self.cell_timeout = self.course.cell_timeout
+
+    def _seed(self, job: Job) -> int:
+        """The hidden draws' seed of this submission's files (:mod:`autograder.course.secret`)."""
+        from autograder.course.secret import file_checksum, submission_seed
+
+        folder = self.course.paths.submitted(job.student, job.assignment)
+        checksum = "".join(file_checksum(p) for p in sorted(folder.glob("*.ipynb")))
+        return submission_seed(self.secret, job.student, job.assignment, checksum)
 
     def grade(self, job: Job) -> Outcome:
         from autograder.course.gradebook_lock import release_leftover_locks
+        from autograder.engine.execute import grading_config
 
         start = time.perf_counter()
+        seed = self._seed(job)
+        self.course.config = grading_config(self.base_config, sandboxed=self.sandboxed, seed=seed)
         result = {}
         for _attempt in range(_LOCKED_RETRIES):
             try:
@@ -136,8 +139,11 @@ class Grader:
             status = FAILED
             reason = _failure_reason(result)
             self.record_failure(job, reason)
+        if not self.sandboxed:
+            self.course.gradebook.note(job, UNSANDBOXED_NOTE)
         return Outcome(job, status, reason, time.perf_counter() - start, self._scores(job),
-                       "" if status == GRADED else _tail(result.get("log", ""), 4000))
+                       "" if status == GRADED else _tail(result.get("log", ""), 4000),
+                       sandboxed=self.sandboxed, seed=seed)
 
     def _incidents(self, job: Job) -> list[str]:
         """Cells that scored 0 because the kernel died or a cell ran too long."""

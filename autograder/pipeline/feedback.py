@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import html as html_lib
 import importlib.resources
-import json
 import re
 from html.parser import HTMLParser
 from dataclasses import dataclass, field

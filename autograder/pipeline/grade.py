@@ -4,17 +4,18 @@ Each job is one student's submission of one assignment, graded by nbgrader's
 own ``autograde`` (:meth:`nbgrader.apps.NbGraderAPI.autograde`) inside a
 long-lived worker process. The workers are started once per run, so the
 interpreter, nbgrader and nbconvert are imported once per worker rather than
-once per student, and they grade in parallel (default: one per core). Their
-kernels are forked from a process that has already imported what the
-notebooks import (:mod:`autograder.engine.kernel_fork`), and stopped as soon as the
-notebook has run.
+once per student, and they grade in parallel (default: one per core). Each
+notebook runs in a sandboxed kernel, and its test cells score the verdict
+computed outside it (:mod:`autograder.engine.execute`).
 
 What can go wrong with a submission, and what is recorded:
 
 ==========================  ==================================================
-kernel killed by a cell     cells before it keep their points; that cell and
-                            every later one score 0 (:mod:`autograder.engine.execute`)
-one cell over the limit     nbgrader interrupts it; that cell scores 0
+kernel killed by a cell     a fresh kernel runs the earlier cells again and
+                            grading goes on: that cell scores 0, the others
+                            what they earn (:mod:`autograder.engine.execute`)
+one cell over the limit     interrupted (or its kernel replaced); that cell
+                            scores 0
 notebook over its limit     the worker and its kernel are killed; every
                             automatic cell scores 0
 nbgrader fails (not JSON,   every automatic cell scores 0
@@ -143,12 +144,12 @@ def already_graded(course: Course, jobs, failures: dict) -> set[Job]:
 # -- the parent: a pool of workers that can be killed one at a time ------------
 
 class _Worker:
-    def __init__(self, ctx, course: Course, overrides: dict, quiet: bool, preload=None):
+    def __init__(self, ctx, course: Course, overrides: dict, quiet: bool, sandboxed: bool = True):
         parent_conn, child_conn = ctx.Pipe()
         self.conn = parent_conn
         self.process = ctx.Process(target=worker_main,
                                    args=(child_conn, str(course.root), course.settings_from, overrides, quiet,
-                                         preload), daemon=True)
+                                         sandboxed), daemon=True)
         self.process.start()
         child_conn.close()
         self.job: Job | None = None
@@ -197,7 +198,8 @@ def _order_for_balance(course: Course, jobs: list[Job]) -> list[Job]:
 
 
 def run_jobs(course: Course, jobs: list[Job], *, workers: int, overrides: dict | None = None,
-             progress: bool = True, quiet: bool = True, preload=None, on_outcome=None) -> list[Outcome]:
+             progress: bool = True, quiet: bool = True, sandboxed: bool = True,
+             on_outcome=None) -> list[Outcome]:
     """Grade ``jobs`` with ``workers`` worker processes; one :class:`Outcome` per job.
 
     A worker that passes ``notebook_timeout`` on one job, or dies, is killed
@@ -213,7 +215,7 @@ def run_jobs(course: Course, jobs: list[Job], *, workers: int, overrides: dict |
     pending = deque(_order_for_balance(course, jobs))
     to_record: deque = deque()  # (job, reason, attempts) of jobs whose worker was killed
     outcomes: list[Outcome] = []
-    pool = [_Worker(ctx, course, overrides, quiet, preload) for _ in range(max(1, min(workers, len(jobs))))]
+    pool = [_Worker(ctx, course, overrides, quiet, sandboxed) for _ in range(max(1, min(workers, len(jobs))))]
     bar = tqdm(total=len(jobs), unit="nb", desc="grading", disable=not progress, dynamic_ncols=True)
     n_failed = 0
 
@@ -232,7 +234,7 @@ def run_jobs(course: Course, jobs: list[Job], *, workers: int, overrides: dict |
         w = pool[i]
         job, recording, attempts = w.job, w.recording, w.attempts
         w.kill()
-        pool[i] = _Worker(ctx, course, overrides, quiet, preload)
+        pool[i] = _Worker(ctx, course, overrides, quiet, sandboxed)
         if job is None:
             return
         if recording is None:
@@ -288,7 +290,7 @@ def run_jobs(course: Course, jobs: list[Job], *, workers: int, overrides: dict |
 def grade_submissions(root: Path, assignments=None, *, students=None, workers: int | None = None,
                       force: bool = False, cell_timeout: int | None = None,
                       notebook_timeout: float | None = None, progress: bool = True,
-                      forked_kernels: bool = True) -> GradeRun:
+                      sandboxed: bool = True) -> GradeRun:
     """Autograde every submission of ``assignments`` (default: all submitted) in ``root``.
 
     Parameters
@@ -309,14 +311,22 @@ def grade_submissions(root: Path, assignments=None, *, students=None, workers: i
         ``c.CourseGrading.notebook_timeout``) or the course's defaults.
     progress : bool
         Show a tqdm progress bar on stderr.
-    forked_kernels : bool
-        Fork each kernel from a per-worker process that has already
-        imported the modules the source notebooks import
-        (:mod:`autograder.engine.kernel_fork`), instead of starting a new Python.
+    sandboxed : bool
+        Run every notebook in the bubblewrap sandbox. Where the sandbox
+        cannot be made, grading refuses (a :class:`CourseError` saying why)
+        unless this is False (``--no-sandbox``); every grade made without it
+        says so in its gradebook comments.
     """
     root = Path(root)
     if not root.is_dir():
         raise CourseError(f"course folder {root} does not exist")
+    if sandboxed:
+        from autograder.engine.sandbox import sandbox_problem, unsandboxed_exposure
+
+        problem = sandbox_problem()
+        if problem:
+            raise CourseError(f"refusing to grade without the sandbox: {problem}. Without it, {unsandboxed_exposure()} "
+                              "Fix that, or pass --no-sandbox to grade anyway (recorded with every grade).")
     overrides = {"Execute": {"timeout": cell_timeout}, "CourseGrading": {"notebook_timeout": notebook_timeout}}
     course = Course(root, overrides)
     if not course.paths.submitted_root.is_dir():
@@ -342,11 +352,6 @@ def grade_submissions(root: Path, assignments=None, *, students=None, workers: i
         log.save(failures)
 
     start = time.perf_counter()
-    preload = None
-    if forked_kernels:
-        from autograder.engine.kernel_fork import course_preload
-
-        preload = course_preload(course, sorted({j.assignment for j in todo}))
     outcomes = run_jobs(course, todo, workers=n, overrides=overrides, progress=progress,
-                        preload=preload, on_outcome=remember) if todo else []
+                        sandboxed=sandboxed, on_outcome=remember) if todo else []
     return GradeRun(outcomes, skipped, time.perf_counter() - start, min(n, len(todo)))

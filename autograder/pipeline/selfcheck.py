@@ -9,6 +9,7 @@ the notebook as ``<name>.feedback.html``.
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,6 +134,12 @@ def self_check(path: Path, assignment: str | None = None, *, source_dir: Path = 
     elif assignment not in available_assignments(source_dir):
         raise CourseError(f"unknown assignment {assignment!r}: one of {', '.join(available_assignments(source_dir))}")
 
+    from autograder.engine.sandbox import sandbox_problem, unsandboxed_exposure
+
+    problem = sandbox_problem()
+    if problem:
+        print(f"WARNING: {problem}.\nWARNING: grading WITHOUT the sandbox: {unsandboxed_exposure()} "
+              "Only check notebooks you trust.", file=sys.stderr)
     feedback_path = path.with_name(f"{path.stem}.feedback.html")
     with tempfile.TemporaryDirectory(prefix="nndl-check-") as tmp:
         overrides = {"Execute": {"timeout": cell_timeout}, "CourseGrading": {"notebook_timeout": notebook_timeout}}
@@ -143,7 +150,8 @@ def self_check(path: Path, assignment: str | None = None, *, source_dir: Path = 
         folder = course.paths.submitted(STUDENT, assignment)
         folder.mkdir(parents=True)
         shutil.copyfile(path, folder / notebook_name)
-        [outcome] = run_jobs(course, [Job(assignment, STUDENT)], workers=1, overrides=overrides, progress=progress)
+        [outcome] = run_jobs(course, [Job(assignment, STUDENT)], workers=1, overrides=overrides, progress=progress,
+                             sandboxed=problem is None)
         errors = _errors_by_cell(course.paths.autograded(STUDENT, assignment))
         exercises = [ExerciseResult(gid, score, max_score, errors.get(gid, ""))
                      for gid, (score, max_score) in outcome.scores.items()]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from nndl.expect import call_without_mutation, expect_close, expect_equal, expect_shape, expect_type
 
+from autograder.assignments import draws
 from autograder.reference import logistic, preprocessing
 
 __all__ = [
@@ -42,7 +43,7 @@ def _problem(rng, n_x, m, w_scale=0.5):
 
 def check_flatten_images(flatten_images) -> None:
     """flatten_images(X_orig) on random uint8 stacks of several (m, h, w, c) shapes."""
-    rng = np.random.default_rng(2101)
+    rng = draws.rng(2101)
     for shape in [(3, 4, 5, 3), (1, 2, 2, 3), (5, 3, 3, 3), (4, 6, 2, 1), (7, 2, 3, 3)]:
         X_orig = rng.integers(0, 256, size=shape, dtype=np.uint8)
         got = call_without_mutation(flatten_images, X_orig)
@@ -57,7 +58,7 @@ def check_flatten_images(flatten_images) -> None:
 
 def check_sigmoid(sigmoid) -> None:
     """sigmoid(z) on arrays of several shapes, including logits that overflow exp."""
-    rng = np.random.default_rng(2102)
+    rng = draws.rng(2102)
     cases = [rng.uniform(-8, 8, size=shape) for shape in [(1, 7), (3, 1), (2, 5), (1, 1)]]
     cases.append(np.array([[-1000.0, -40.0, 0.0, 40.0, 1000.0]]))
     for z in cases:
@@ -93,7 +94,7 @@ def _expect_grads(label, grads, ref_grads, n_x):
 
 def check_propagate(propagate) -> None:
     """propagate(w, b, X, Y) on random problems, m = 1 and n_x = 1 included."""
-    rng = np.random.default_rng(2103)
+    rng = draws.rng(2103)
     for n_x, m in [(3, 5), (4, 1), (1, 6), (7, 7), (10, 3)]:
         w, b, X, Y = _problem(rng, n_x, m)
         got = call_without_mutation(propagate, w, b, X, Y)
@@ -107,7 +108,7 @@ def check_propagate(propagate) -> None:
 
 def check_optimize(optimize) -> None:
     """optimize(...) for a few hundred steps on small problems, default arguments included."""
-    rng = np.random.default_rng(2104)
+    rng = draws.rng(2104)
     cases = [((3, 5), {"num_iterations": 250, "learning_rate": 0.1}),
              ((1, 4), {"num_iterations": 101, "learning_rate": 0.05}),
              ((6, 1), {"num_iterations": 150, "learning_rate": 0.2}),
@@ -133,7 +134,7 @@ def check_optimize(optimize) -> None:
 
 def check_predict(predict) -> None:
     """predict(w, b, X) on random problems and on logits of exactly 0 (probability 0.5)."""
-    rng = np.random.default_rng(2105)
+    rng = draws.rng(2105)
     cases = [_problem(rng, n_x, m, w_scale=1.0)[:3] for n_x, m in [(3, 8), (5, 1), (1, 6), (4, 4)]]
     # w = 0 and b = 0 give a probability of exactly 0.5 for every example: all must be 0.
     cases.append((np.zeros((3, 1)), 0.0, rng.normal(size=(3, 5))))
@@ -150,7 +151,7 @@ def check_predict(predict) -> None:
 
 def check_model(model) -> None:
     """model(...) trained briefly on two small random problems."""
-    rng = np.random.default_rng(2106)
+    rng = draws.rng(2106)
     for n_x, m_train, m_test, iters, rate in [(5, 12, 6, 300, 0.05), (1, 7, 1, 120, 0.3)]:
         w_true = rng.normal(0.0, 1.0, size=(n_x, 1))
         X_train = rng.normal(0.0, 1.0, size=(n_x, m_train))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from nndl.expect import call_without_mutation, expect_close, expect_shape
 
+from autograder.assignments import draws
 from autograder.reference import basics, broadcasting
 
 __all__ = [
@@ -34,7 +35,7 @@ _MATRIX_SHAPES = [(3, 5), (6, 2), (1, 4), (4, 1), (1, 1), (4, 4)]
 
 def check_basic_sigmoid(basic_sigmoid) -> None:
     """basic_sigmoid(x) on Python floats and ints, compared with the reference."""
-    rng = np.random.default_rng(1101)
+    rng = draws.rng(1101)
     # math.exp overflows beyond ~709, so the scalars stay well inside that range.
     inputs = [0, -4, 7, float(rng.uniform(-30, -5)), float(rng.uniform(5, 30))]
     inputs += [float(v) for v in rng.uniform(-3, 3, size=4)]
@@ -46,7 +47,7 @@ def check_basic_sigmoid(basic_sigmoid) -> None:
 
 def check_sigmoid(sigmoid) -> None:
     """sigmoid(x) on arrays of several shapes, including entries that overflow exp."""
-    rng = np.random.default_rng(1102)
+    rng = draws.rng(1102)
     cases = [rng.uniform(-6, 6, size=shape) for shape in _MATRIX_SHAPES]
     cases.append(rng.uniform(-6, 6, size=7))
     # exp(1000) overflows to inf; the sigmoid must still come out as exactly 0 and 1.
@@ -59,7 +60,7 @@ def check_sigmoid(sigmoid) -> None:
 
 def check_sigmoid_derivative(sigmoid_derivative) -> None:
     """sigmoid_derivative(x) = σ(x)(1 − σ(x)) on arrays of several shapes."""
-    rng = np.random.default_rng(1103)
+    rng = draws.rng(1103)
     cases = [rng.uniform(-8, 8, size=shape) for shape in _MATRIX_SHAPES]
     cases.append(rng.uniform(-8, 8, size=5))
     cases.append(np.array([[-1000.0, -3.0, 0.0, 3.0, 1000.0]]))
@@ -72,7 +73,7 @@ def check_sigmoid_derivative(sigmoid_derivative) -> None:
 
 def check_image2vector(image2vector) -> None:
     """image2vector(image) on images of several (length, height, depth) shapes."""
-    rng = np.random.default_rng(1104)
+    rng = draws.rng(1104)
     for shape in [(3, 4, 2), (5, 2, 3), (2, 7, 1), (1, 1, 1), (4, 4, 3), (1, 6, 2)]:
         image = rng.uniform(0, 1, size=shape)
         got = call_without_mutation(image2vector, image)
@@ -86,7 +87,7 @@ def check_image2vector(image2vector) -> None:
 
 def check_normalize_rows(normalize_rows) -> None:
     """normalize_rows(x) on non-square matrices, one row and one column included."""
-    rng = np.random.default_rng(1105)
+    rng = draws.rng(1105)
     for shape in _MATRIX_SHAPES + [(2, 9)]:
         x = rng.normal(0, 3, size=shape)
         got = call_without_mutation(normalize_rows, x)
@@ -97,7 +98,7 @@ def check_normalize_rows(normalize_rows) -> None:
 
 def check_softmax(softmax) -> None:
     """softmax(x) row by row, on non-square matrices and a single row and column."""
-    rng = np.random.default_rng(1106)
+    rng = draws.rng(1106)
     cases = [rng.uniform(-10, 10, size=shape) for shape in _MATRIX_SHAPES]
     # Large but not overflowing scores: exp(80) is about 5.5e34.
     cases.append(rng.uniform(40, 80, size=(2, 3)))
@@ -114,7 +115,7 @@ def _loss_cases(rng):
 
 def check_L1(L1) -> None:
     """L1(yhat, y) on rank-1 vectors of several lengths."""
-    rng = np.random.default_rng(1107)
+    rng = draws.rng(1107)
     for yhat, y in _loss_cases(rng):
         got = call_without_mutation(L1, yhat, y)
         expect_close(f"L1(yhat, y) for vectors of length {y.size}", got, basics.L1(yhat, y),
@@ -123,7 +124,7 @@ def check_L1(L1) -> None:
 
 def check_L2(L2) -> None:
     """L2(yhat, y) on rank-1 vectors of several lengths."""
-    rng = np.random.default_rng(1108)
+    rng = draws.rng(1108)
     for yhat, y in _loss_cases(rng):
         got = call_without_mutation(L2, yhat, y)
         expect_close(f"L2(yhat, y) for vectors of length {y.size}", got, basics.L2(yhat, y),
@@ -132,7 +133,7 @@ def check_L2(L2) -> None:
 
 def check_calories_percentages(calories_percentages) -> None:
     """calories_percentages(food_table) on tables of several shapes."""
-    rng = np.random.default_rng(1109)
+    rng = draws.rng(1109)
     for shape in [(3, 4), (2, 7), (5, 1), (1, 3), (4, 4), (3, 2)]:
         table = rng.uniform(0.5, 120.0, size=shape)
         got = call_without_mutation(calories_percentages, table)
@@ -144,7 +145,7 @@ def check_calories_percentages(calories_percentages) -> None:
 
 def check_center_features(center_features) -> None:
     """center_features(X) on data matrices of several shapes."""
-    rng = np.random.default_rng(1110)
+    rng = draws.rng(1110)
     for shape in [(2, 5), (5, 2), (1, 4), (4, 1), (3, 3), (6, 8)]:
         X = rng.normal(2.0, 4.0, size=shape)
         got = call_without_mutation(center_features, X)

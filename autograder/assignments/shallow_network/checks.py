@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 from nndl.expect import call_without_mutation, expect_close, expect_equal, expect_shape, expect_type
 
+from autograder.assignments import draws
 from autograder.reference import shallow
 
 __all__ = [
@@ -55,7 +56,7 @@ def _expect_parameters(name, got, expected, hint=None):
 
 def check_layer_sizes(layer_sizes) -> None:
     """layer_sizes(X, Y) on data of several shapes, n_y > 1 included."""
-    rng = np.random.default_rng(3101)
+    rng = draws.rng(3101)
     for n_x, _, n_y, m in _NETWORK_SHAPES + [(7, 4, 3, 2)]:
         X = rng.normal(size=(n_x, m))
         Y = _labels(rng, n_y, m)
@@ -89,7 +90,7 @@ def check_initialize_parameters(initialize_parameters) -> None:
 
 def check_forward_propagation(forward_propagation) -> None:
     """A2 and every cache entry, including a case where Z2 overflows np.exp."""
-    rng = np.random.default_rng(3102)
+    rng = draws.rng(3102)
     cases = []
     for n_x, n_h, n_y, m in _NETWORK_SHAPES:
         cases.append((rng.normal(size=(n_x, m)), _random_parameters(rng, n_x, n_h, n_y)))
@@ -119,7 +120,7 @@ def check_forward_propagation(forward_propagation) -> None:
 
 def check_compute_cost(compute_cost) -> None:
     """The mean cross-entropy for several m, m = 1 included."""
-    rng = np.random.default_rng(3103)
+    rng = draws.rng(3103)
     for m in (1, 2, 7, 50):
         A2 = rng.uniform(0.02, 0.98, size=(1, m))
         Y = _labels(rng, 1, m)
@@ -131,7 +132,7 @@ def check_compute_cost(compute_cost) -> None:
 
 def check_backward_propagation(backward_propagation) -> None:
     """All four gradients; the cache's A1 is deliberately unrelated to tanh(Z1)."""
-    rng = np.random.default_rng(3104)
+    rng = draws.rng(3104)
     for n_x, n_h, n_y, m in _NETWORK_SHAPES:
         params = _random_parameters(rng, n_x, n_h, n_y)
         X = rng.normal(size=(n_x, m))
@@ -163,7 +164,7 @@ def check_backward_propagation(backward_propagation) -> None:
 
 def check_update_parameters(update_parameters) -> None:
     """A gradient descent step with several learning rates; the input dict unchanged."""
-    rng = np.random.default_rng(3105)
+    rng = draws.rng(3105)
     for (n_x, n_h, n_y, _), rate in zip(_NETWORK_SHAPES, (None, 0.01, 0.5, 2.0, 1.2, 0.3)):
         params = _random_parameters(rng, n_x, n_h, n_y)
         grads = {"d" + key: value for key, value in _random_parameters(rng, n_x, n_h, n_y).items()}
@@ -180,7 +181,7 @@ def check_update_parameters(update_parameters) -> None:
 
 def check_nn_model(nn_model) -> None:
     """Short trainings on random data, compared parameter by parameter with the reference."""
-    rng = np.random.default_rng(3106)
+    rng = draws.rng(3106)
     for n_x, n_h, m, iterations in ((3, 2, 8, 30), (2, 1, 5, 12), (1, 5, 10, 25), (4, 3, 1, 7), (2, 6, 9, 0)):
         X = rng.normal(size=(n_x, m))
         Y = _labels(rng, 1, m)
@@ -194,7 +195,7 @@ def check_nn_model(nn_model) -> None:
 
 def check_predict(predict) -> None:
     """Boolean predictions, including outputs of exactly 0.5 (which predict False)."""
-    rng = np.random.default_rng(3107)
+    rng = draws.rng(3107)
     cases = []
     for n_x, n_h, _, m in _NETWORK_SHAPES:
         cases.append((_random_parameters(rng, n_x, n_h, 1, scale=2.0), rng.normal(size=(n_x, m))))

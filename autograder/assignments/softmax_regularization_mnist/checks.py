@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from nndl.expect import call_without_mutation, expect_close, expect_equal, expect_shape, expect_type
 
+from autograder.assignments import draws
 from autograder.reference import multiclass as ref
 
 __all__ = [
@@ -67,7 +68,7 @@ def _expect_global_state(before, what):
 
 def check_softmax(softmax) -> None:
     """softmax(Z) column by column on several shapes, then on scores that overflow exp."""
-    rng = np.random.default_rng(6601)
+    rng = draws.rng(6601)
     cases = [rng.normal(scale=3.0, size=shape) for shape in _SCORE_SHAPES]
     # exp(1000) is inf in float64: only a softmax that subtracts the column max stays finite.
     cases.append(np.array([[1000.0, -1000.0, 5.0], [998.0, -1001.0, 800.0], [1001.0, -999.5, 799.0]]))
@@ -87,7 +88,7 @@ def check_softmax(softmax) -> None:
 
 def check_compute_cost(compute_cost) -> None:
     """compute_cost(AL, Y) on random softmax outputs and one-hot labels."""
-    rng = np.random.default_rng(6602)
+    rng = draws.rng(6602)
     for C, m in _SCORE_SHAPES:
         AL, Y = _probabilities_and_labels(rng, C, m)
         got = call_without_mutation(compute_cost, AL, Y)
@@ -100,7 +101,7 @@ def check_compute_cost(compute_cost) -> None:
 
 def check_softmax_cross_entropy_backward(softmax_cross_entropy_backward) -> None:
     """dZ = AL − Y on random softmax outputs and one-hot labels."""
-    rng = np.random.default_rng(6603)
+    rng = draws.rng(6603)
     for C, m in _SCORE_SHAPES:
         AL, Y = _probabilities_and_labels(rng, C, m)
         got = call_without_mutation(softmax_cross_entropy_backward, AL, Y)
@@ -111,7 +112,7 @@ def check_softmax_cross_entropy_backward(softmax_cross_entropy_backward) -> None
 
 def check_compute_cost_with_regularization(compute_cost_with_regularization) -> None:
     """The regularised cost for networks of 1 to 4 layers and several values of lambd."""
-    rng = np.random.default_rng(6604)
+    rng = draws.rng(6604)
     for dims, m, lambd in [([5, 3], 4, 0.9), ([4, 6, 2], 1, 0.3), ([3, 5, 4, 10], 7, 1.7),
                            ([2, 3, 3, 3, 4], 3, 0.05), ([6, 4, 3], 5, 0.0)]:
         parameters = _random_parameters(rng, dims)
@@ -125,7 +126,7 @@ def check_compute_cost_with_regularization(compute_cost_with_regularization) -> 
 
 def check_linear_backward_with_regularization(linear_backward_with_regularization) -> None:
     """dA_prev, dW and db of one layer, with and without the L2 term."""
-    rng = np.random.default_rng(6605)
+    rng = draws.rng(6605)
     for n_l, n_prev, m, lambd in [(3, 5, 4, 0.7), (1, 3, 1, 2.0), (4, 1, 6, 0.2), (6, 2, 3, 0.0), (2, 7, 9, 1.3)]:
         A_prev = rng.normal(size=(n_prev, m))
         W = rng.normal(size=(n_l, n_prev))
@@ -150,7 +151,7 @@ def _mask_of(cache, what):
 
 def check_dropout_forward(dropout_forward) -> None:
     """Masks and outputs equal to the reference's for the same Generator, seeds and shapes."""
-    rng = np.random.default_rng(6606)
+    rng = draws.rng(6606)
     cases = [((5, 3), 0.6), ((1, 1), 0.9), ((4, 1), 0.5), ((1, 8), 0.75), ((7, 9), 0.3), ((3, 4), 1.0)]
     for shape, keep_prob in cases:
         A = rng.uniform(0.0, 2.0, size=shape)
@@ -171,7 +172,7 @@ def check_dropout_forward(dropout_forward) -> None:
 
 def check_dropout_backward(dropout_backward) -> None:
     """dA ⊙ D / keep_prob for random masks, boolean and 0/1."""
-    rng = np.random.default_rng(6607)
+    rng = draws.rng(6607)
     for shape, keep_prob in [((4, 6), 0.5), ((1, 1), 0.8), ((3, 1), 0.25), ((1, 5), 0.9), ((5, 2), 1.0)]:
         dA = rng.normal(size=shape)
         D = rng.random(shape) < keep_prob
@@ -183,7 +184,7 @@ def check_dropout_backward(dropout_backward) -> None:
 
 def check_random_mini_batches(random_mini_batches) -> None:
     """The reference's mini-batches for several m, sizes and seeds, remainders included."""
-    rng = np.random.default_rng(6608)
+    rng = draws.rng(6608)
     for n_x, C, m, size in [(3, 2, 10, 3), (2, 4, 1, 64), (5, 3, 64, 16), (4, 10, 130, 32), (1, 1, 7, 1), (2, 3, 9, 9)]:
         X = rng.normal(size=(n_x, m))
         Y = ref.one_hot(rng.integers(0, C, size=(1, m)), C)
@@ -222,7 +223,7 @@ def _compare_caches(got, expected, where):
 
 def check_L_model_forward(L_model_forward) -> None:
     """AL and every cache of the reference, with and without dropout."""
-    rng = np.random.default_rng(6609)
+    rng = draws.rng(6609)
     for dims, m, keep_prob in [([4, 6, 5, 3], 7, 1.0), ([5, 3, 4, 2, 10], 1, 0.7), ([3, 8, 8, 8, 4], 6, 0.5),
                                ([2, 1, 3, 1], 4, 0.9), ([6, 5, 4], 3, 1.0)]:
         parameters = _random_parameters(rng, dims)
@@ -242,7 +243,7 @@ def check_L_model_forward(L_model_forward) -> None:
 
 def check_L_model_backward(L_model_backward) -> None:
     """Every dW and db, from caches made by the reference's forward pass."""
-    rng = np.random.default_rng(6610)
+    rng = draws.rng(6610)
     for dims, m, keep_prob, lambd in [([4, 5, 3, 3], 6, 1.0, 0.0), ([5, 4, 4, 3, 2], 1, 0.6, 0.4),
                                       ([3, 7, 6, 5, 10], 8, 0.8, 1.1), ([2, 1, 2, 3], 5, 1.0, 0.7),
                                       ([6, 3, 4], 3, 0.5, 0.0)]:
@@ -265,7 +266,7 @@ def check_L_model_backward(L_model_backward) -> None:
 
 def check_model(model) -> None:
     """Costs and trained parameters equal to the reference's, for the same seed and hyperparameters."""
-    rng = np.random.default_rng(6611)
+    rng = draws.rng(6611)
     for dims, m, options in [
         ([3, 6, 5, 4, 4], 23, dict(learning_rate=0.2, num_epochs=3, mini_batch_size=8, lambd=0.3, keep_prob=0.8, seed=5)),
         ([2, 4, 3], 10, dict(learning_rate=0.5, num_epochs=2, mini_batch_size=10, lambd=0.0, keep_prob=1.0, seed=12)),
