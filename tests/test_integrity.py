@@ -207,8 +207,14 @@ def _edited_tests(blank):
                                   "grade_id": "bonus_test", "schema_version": 3}
     nb.cells.append(extra)
     copied = next(c for c in nb.cells if _gid(c) == "sigmoid_test")
-    nb.cells.append(copy.deepcopy(copied))
+    nb.cells.append(_copy_cell(copied))
     return nb
+
+
+def _copy_cell(cell):
+    out = copy.deepcopy(cell)
+    out["id"] = uuid.uuid4().hex[:8]
+    return out
 
 
 def _malformed(full, blank, other) -> dict:
@@ -216,7 +222,7 @@ def _malformed(full, blank, other) -> dict:
     text = nbformat.writes(full)
     duplicated = copy.deepcopy(full)
     test = next(c for c in duplicated.cells if _gid(c) == "sigmoid_test")
-    duplicated.cells.insert(duplicated.cells.index(test) + 1, copy.deepcopy(test))
+    duplicated.cells.insert(duplicated.cells.index(test) + 1, _copy_cell(test))
     claimed = with_cell(full, "print('bonus')", at_end=True)
     claimed.cells[-1].metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "points": 50,
                                              "grade_id": "bonus_test", "schema_version": 3}
@@ -233,7 +239,8 @@ def _malformed(full, blank, other) -> dict:
         "truncated JSON": (text[: len(text) // 2].encode(), 0.0),
         "JSON that is not a notebook": (json.dumps({"cells": 3, "answer": 42}).encode(), 0.0),
         "an nbformat 3 notebook": (v3.encode(), None),
-        "another assignment's notebook": (b(other), 0.0),
+        # assignment 2 has a sigmoid exercise too, under the same grade_id: that one answer counts
+        "another assignment's notebook": (b(other), 1.0),
         "missing solution cells": (b(no_solutions), FULL - 2),
         "a syntax error in one cell": (b(with_solution(full, "L1", "def L1(yhat, y):\n    return np.sum(np.abs(yhat - y)")),
                                        FULL - 1),
@@ -266,7 +273,7 @@ def graded_class(tmp_path_factory):
                                         as_version=4),
                           nbformat.read(str(notebook_path("02_logistic_regression")), as_version=4))
     listener = _Listener()
-    cases, students = {}, {}
+    cases = {}
     try:
         course.submit(ASSIGNMENT, "victim", full, notebook_name=release_path.name)
         victim_file = course.paths.submitted("victim", ASSIGNMENT) / release_path.name
@@ -274,19 +281,18 @@ def graded_class(tmp_path_factory):
         for i, (name, (nb, honest)) in enumerate(_attacks(full, blank, root, listener.port).items()):
             student = f"attack{i:02d}"
             course.submit(ASSIGNMENT, student, nb, notebook_name=release_path.name)
-            cases[student], students[name] = ("attack", name, honest), student
+            cases[student] = ("attack", name, honest)
         for i, (name, (data, expected)) in enumerate(_malformed(full, blank, other).items()):
             student = f"malformed{i:02d}"
             folder = course.paths.submitted(student, ASSIGNMENT)
             folder.mkdir(parents=True)
             (folder / release_path.name).write_bytes(data)
             (folder / "timestamp.txt").write_text("2030-01-01 12:00:00.000000 UTC")
-            cases[student], students[name] = ("malformed", name, expected), student
+            cases[student] = ("malformed", name, expected)
         folder = course.paths.submitted("oddname", ASSIGNMENT)
         folder.mkdir(parents=True)
         (folder / "numpy basics – copie ü.ipynb").write_text(nbformat.writes(full), encoding="utf-8")
-        cases["oddname"], students["a file name with spaces and non-ASCII characters"] = (
-            "malformed", "a file name with spaces and non-ASCII characters", 0.0)
+        cases["oddname"] = ("malformed", "a file name with spaces and non-ASCII characters", 0.0)
 
         run = grade_submissions(root, [ASSIGNMENT], workers=2, cell_timeout=CELL_TIMEOUT, notebook_timeout=240,
                                 progress=False)

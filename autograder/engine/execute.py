@@ -36,7 +36,7 @@ from __future__ import annotations
 import copy
 
 import nbformat
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
@@ -137,6 +137,9 @@ class SandboxedExecute(Execute):
             super().preprocess_cell(cell, self.resources, index)
         except DeadKernelError:
             return "died"
+        except CellTimeoutError:  # no reply at all, not even to the interrupt
+            cell.outputs = list(cell.get("outputs", [])) + [_error(TIMED_OUT, f"the cell ran past the {self.timeout} s limit")]
+            return None if self._responds() else "busy"
         if any(o.get("output_type") == "error" and o.get("ename") == TIMED_OUT for o in cell.outputs):
             return None if self._responds() else "busy"
         return None
@@ -160,7 +163,7 @@ class SandboxedExecute(Execute):
     def _responds(self) -> bool:
         try:
             probe = self._run_aside("pass", _PROBE_SECONDS)
-        except DeadKernelError:
+        except (DeadKernelError, CellTimeoutError):
             return False
         return not any(o.get("output_type") == "error" for o in probe.outputs)
 
@@ -169,6 +172,8 @@ class SandboxedExecute(Execute):
             call = self._run_aside(code)
         except DeadKernelError:
             raise KernelTrouble("the kernel died while the grader called your function") from None
+        except CellTimeoutError:
+            raise KernelTrouble(f"your function ran past the {self.timeout} s limit", usable=self._responds()) from None
         for output in call.outputs:
             if output.get("output_type") == "error" and output.get("ename") == TIMED_OUT:
                 raise KernelTrouble(f"your function ran past the {self.timeout} s limit",
@@ -193,7 +198,7 @@ class SandboxedExecute(Execute):
         for source in self._replay:
             try:
                 self._run_aside(source)
-            except DeadKernelError:
+            except (DeadKernelError, CellTimeoutError):
                 self._gave_up = True
                 return False
         return True
