@@ -6,11 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test venv check browser bench clean
 
-$(STAMP): requirements.txt pyproject.toml nndl/pyproject.toml
+$(STAMP): requirements.txt pyproject.toml nndl/pyproject.toml nndl/jupyter-config/nbgrader_config.py
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip==26.3
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e nndl -e .
+	# The Validate button's settings (nndl/pyproject.toml's data-files, which an editable install skips).
+	mkdir -p $(VENV)/etc/jupyter && cp nndl/jupyter-config/nbgrader_config.py $(VENV)/etc/jupyter/
 	touch $(STAMP)
 
 venv: $(STAMP)
