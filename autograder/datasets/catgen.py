@@ -37,12 +37,15 @@ CANVAS_SIZE = 192
 
 TRAIN_SEED = 1
 # A 50-image test file is a noisy sample (one image is 2 points of accuracy).
-# Of the candidate seeds 2 and 4-21, 8 gives the test file on which the
-# reference models score closest to their median over all candidates, so the
-# file tells the same story as a large sample (see datasets/README.md).
-TEST_SEED = 8
+# Of the candidate seeds 2 and 4-21 whose file ranks the models as the large
+# held-out sample does, 17 gives the test file on which the reference models
+# score closest to their median over all candidates (see datasets/README.md).
+TEST_SEED = 17
+# The training file keeps the lecture's share of cats (about a third). The
+# test file is half cats, so answering always "cat" or always "non-cat" scores
+# 50 % on it and every point above that is earned on both classes.
 N_TRAIN, N_TRAIN_CATS = 209, 72
-N_TEST, N_TEST_CATS = 50, 33
+N_TEST, N_TEST_CATS = 50, 25
 CLASSES = (b"non-cat", b"cat")
 TRAIN_FILE = "train_catvnoncat.h5"
 TEST_FILE = "test_catvnoncat.h5"

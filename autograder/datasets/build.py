@@ -1,25 +1,29 @@
 """Build the course's cat vs non-cat files and measure how hard they are.
 
-    python -m autograder.build_datasets [--out DIR] [--calibrate] [--holdout N]
+    python -m autograder.datasets.build [--out DIR] [--calibrate] [--holdout N]
 
 writes ``train_catvnoncat.h5``, ``test_catvnoncat.h5`` and
 ``catvnoncat_contact_sheet.png`` (the first 32 training images with their
 labels) into ``DIR`` (default: the project's ``datasets/`` folder), all made by
-:mod:`nndl.catgen` from fixed seeds, so a rebuild gives the same arrays.
+:mod:`autograder.datasets.catgen` from fixed seeds, so a rebuild gives the same arrays.
 
 With ``--calibrate`` it then trains the reference models with the course's
 hyperparameters on the training file and scores them on the test file and on a
-large held-out sample from the same generator (another seed, half cats),
-prints the table, and writes it into ``DIR/README.md`` between the markers
-``CALIBRATION_BEGIN`` and ``CALIBRATION_END``. The exit status is 1 when a
-difficulty target is missed:
+large held-out sample from the same generator (another seed, with the test
+file's share of cats), next to the trivial baseline that always answers the
+majority class of the images it is scored on. It prints the table and writes
+it into ``DIR/README.md`` between the markers ``CALIBRATION_BEGIN`` and
+``CALIBRATION_END``. The exit status is 1 when a difficulty target is missed:
 
 * logistic regression (learning rate 0.005, 2000 iterations) reaches at least
-  95 % on the training images and scores 60-78 % held out;
+  95 % on the training images, scores 60-78 % held out and at least 4 points
+  above the majority baseline there;
 * the 4-layer network [12288, 20, 7, 5, 1] (0.0075, 2500 iterations) scores at
-  least 6 points above logistic regression held out;
+  least 8 points above logistic regression held out;
 * the 2-layer network [12288, 7, 1] (0.0075, 2500 iterations) lands between
-  the two, or within 3 points of logistic regression.
+  the two, or within 3 points of logistic regression;
+* on the committed test file the order is the same: majority baseline <
+  logistic regression < 2-layer <= 4-layer.
 """
 from __future__ import annotations
 
@@ -31,9 +35,9 @@ from pathlib import Path
 
 import numpy as np
 
-from nndl import catgen
+from autograder.datasets import catgen
 
-DATASETS_DIR = Path(__file__).resolve().parents[1] / "datasets"
+DATASETS_DIR = Path(__file__).resolve().parents[2] / "datasets"
 CONTACT_SHEET = "catvnoncat_contact_sheet.png"
 README = "README.md"
 BEGIN_MARKER = "<!-- CALIBRATION_BEGIN -->"
@@ -41,14 +45,15 @@ END_MARKER = "<!-- CALIBRATION_END -->"
 
 HOLDOUT_SEED = 3
 HOLDOUT_SIZE = 2000
-# Seeds whose 50-image test files are scored to see how typical the committed
-# one (catgen.TEST_SEED) is; the held-out seed is left out because its first
-# images would coincide with the held-out sample's.
+# Seeds whose 50-image test files are scored to pick the committed one
+# (catgen.TEST_SEED); the held-out seed is left out because its first images
+# would coincide with the held-out sample's.
 TEST_SEED_CANDIDATES = (2,) + tuple(range(4, 22))
 
 LOGISTIC_TRAIN_MIN = 0.95
 LOGISTIC_HELDOUT_RANGE = (0.60, 0.78)
-DEEP_MARGIN_MIN = 0.06
+BASELINE_MARGIN_MIN = 0.04
+DEEP_MARGIN_MIN = 0.08
 TWO_LAYER_SLACK = 0.03
 
 
@@ -130,11 +135,28 @@ def _accuracy(predictions, Y):
     return float(np.mean(predictions == Y))
 
 
+def majority_accuracy(Y):
+    """Accuracy of always answering the more frequent label of ``Y`` (0 or 1)."""
+    share = float(np.mean(Y))
+    return max(share, 1.0 - share)
+
+
+def holdout_cats(holdout_size):
+    """How many cats a held-out sample of ``holdout_size`` holds: the test file's share."""
+    return int(round(holdout_size * catgen.N_TEST_CATS / catgen.N_TEST))
+
+
+def keeps_the_order(baseline, logistic, two_layer, four_layer):
+    """Whether accuracies rank as the lessons say: baseline < logistic < 2-layer <= 4-layer."""
+    return baseline < logistic < two_layer <= four_layer
+
+
 def calibrate(folder=DATASETS_DIR, holdout_size=HOLDOUT_SIZE, holdout_seed=HOLDOUT_SEED, quiet=False):
     """Train the reference models on the files in ``folder`` and score them.
 
-    The held-out sample has ``holdout_size`` images, half of them cats, drawn
-    with ``holdout_seed`` by the same generator and difficulty as the files.
+    The held-out sample has ``holdout_size`` images with the test file's
+    share of cats (:func:`holdout_cats`), drawn with ``holdout_seed`` by the
+    same generator and difficulty as the files.
 
     It also scores the three trained models on the 50-image test files of
     every seed in ``TEST_SEED_CANDIDATES``, to show where the committed test
@@ -143,24 +165,27 @@ def calibrate(folder=DATASETS_DIR, holdout_size=HOLDOUT_SIZE, holdout_seed=HOLDO
     Returns
     -------
     rows : list of Row
-        Logistic regression, 2-layer and 4-layer network, in that order.
+        The majority baseline, logistic regression, 2-layer and 4-layer
+        network, in that order.
     info : dict
         The held-out sample's ``size``, ``seed``, ``cats`` and
-        ``render_seconds``, and ``survey``: {seed: (logistic, 2-layer,
-        4-layer) accuracy on that seed's test file}.
+        ``render_seconds``, and ``survey``: {seed: (majority baseline,
+        logistic, 2-layer, 4-layer) accuracy on that seed's test file}.
     """
     from autograder.reference import deep, logistic
     from nndl.data import load_catvnoncat
 
     train_x_orig, train_y, test_x_orig, test_y, _ = load_catvnoncat(folder)
     start = time.perf_counter()
-    held_x_orig, held_y = catgen.make_catvnoncat(holdout_size, holdout_size // 2, holdout_seed)
+    held_x_orig, held_y = catgen.make_catvnoncat(holdout_size, holdout_cats(holdout_size), holdout_seed)
     info = {"size": holdout_size, "seed": holdout_seed, "cats": int(held_y.sum()),
             "render_seconds": time.perf_counter() - start}
     X_train, X_test, X_held = flatten(train_x_orig), flatten(test_x_orig), flatten(held_x_orig)
     Y_train, Y_test, Y_held = train_y, test_y, held_y.reshape(1, -1)
 
-    rows, predictors = [], []
+    rows = [Row("always the majority class", "no training", majority_accuracy(Y_train),
+                majority_accuracy(Y_test), majority_accuracy(Y_held), 0.0)]
+    predictors = []
     start = time.perf_counter()
     d = logistic.model(X_train, Y_train, X_held, Y_held, num_iterations=2000, learning_rate=0.005)
     seconds = time.perf_counter() - start
@@ -194,49 +219,69 @@ def calibrate(folder=DATASETS_DIR, holdout_size=HOLDOUT_SIZE, holdout_seed=HOLDO
     for seed in TEST_SEED_CANDIDATES:
         x_orig, y = catgen.make_catvnoncat(catgen.N_TEST, catgen.N_TEST_CATS, seed)
         X, Y = flatten(x_orig), y.reshape(1, -1)
-        info["survey"][seed] = tuple(_accuracy(p(X), Y) for p in predictors)
+        info["survey"][seed] = (majority_accuracy(Y),) + tuple(_accuracy(p(X), Y) for p in predictors)
     return rows, info
 
 
-def most_typical_seed(survey):
-    """The seed whose accuracies are closest (summed absolute difference) to the medians."""
-    medians = np.median(np.array(list(survey.values())), axis=0)
-    return min(survey, key=lambda seed: (float(np.abs(np.array(survey[seed]) - medians).sum()), seed))
+def most_typical_seed(survey, ordered_only=True):
+    """The seed whose model accuracies are closest (summed absolute difference) to the medians.
+
+    With ``ordered_only``, only seeds whose file keeps the order
+    baseline < logistic < 2-layer <= 4-layer (:func:`keeps_the_order`) are
+    eligible, when there are any; the medians are over all seeds.
+    """
+    medians = np.median(np.array([v[1:] for v in survey.values()]), axis=0)
+    eligible = [seed for seed in survey if keeps_the_order(*survey[seed])] if ordered_only else []
+    return min(eligible or survey,
+               key=lambda seed: (float(np.abs(np.array(survey[seed][1:]) - medians).sum()), seed))
 
 
 def check_targets(rows):
     """Return a list of (target, measured, passed) for the difficulty targets."""
-    logistic, two, four = rows
+    baseline, logistic, two, four = rows
     low, high = LOGISTIC_HELDOUT_RANGE
     between = min(logistic.heldout, four.heldout) - TWO_LAYER_SLACK <= two.heldout \
         <= max(logistic.heldout, four.heldout) + TWO_LAYER_SLACK
+    test_order = " < ".join(f"{r.test:.0%}" for r in rows[:3]) + f" <= {four.test:.0%}"
     return [
         (f"logistic regression train accuracy >= {LOGISTIC_TRAIN_MIN:.0%}",
          f"{logistic.train:.1%}", logistic.train >= LOGISTIC_TRAIN_MIN),
         (f"logistic regression held-out accuracy in {low:.0%}-{high:.0%}",
          f"{logistic.heldout:.1%}", low <= logistic.heldout <= high),
+        (f"logistic regression held-out accuracy >= majority baseline + {BASELINE_MARGIN_MIN * 100:.0f} points",
+         f"{(logistic.heldout - baseline.heldout) * 100:+.1f} points",
+         logistic.heldout - baseline.heldout >= BASELINE_MARGIN_MIN),
         (f"4-layer held-out accuracy >= logistic + {DEEP_MARGIN_MIN * 100:.0f} points",
          f"{(four.heldout - logistic.heldout) * 100:+.1f} points", four.heldout - logistic.heldout >= DEEP_MARGIN_MIN),
         (f"2-layer held-out between the two (or within {TWO_LAYER_SLACK * 100:.0f} points of them)",
          f"{(two.heldout - logistic.heldout) * 100:+.1f} points over logistic", between),
+        ("test file: majority baseline < logistic < 2-layer <= 4-layer", test_order,
+         keeps_the_order(baseline.test, logistic.test, two.test, four.test)),
     ]
 
 
 def format_table(rows, info):
     """The calibration as Markdown: the accuracy table and the target checks."""
     n_train, n_test = catgen.N_TRAIN, catgen.N_TEST
+    baseline = rows[0]
     lines = [
         f"| model | hyperparameters | train ({n_train}) | test file ({n_test}) "
-        f"| held-out ({info['size']}) | training time |",
-        "|---|---|---:|---:|---:|---:|",
+        f"| held-out ({info['size']}) | held-out lead over the baseline | training time |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
+        lead = "—" if r is baseline else f"{(r.heldout - baseline.heldout) * 100:+.1f} points"
+        seconds = "—" if r is baseline else f"{r.seconds:.0f} s"
         lines.append(f"| {r.model} | {r.settings} | {r.train:.1%} | {r.test:.1%} | {r.heldout:.1%} "
-                     f"| {r.seconds:.0f} s |")
+                     f"| {lead} | {seconds} |")
     lines += [
         "",
+        f"Baseline: always answering the more frequent class of the images scored (non-cat on the "
+        f"training file, {catgen.N_TRAIN - catgen.N_TRAIN_CATS} of {n_train}; either answer on the "
+        f"test file, {catgen.N_TEST_CATS} cats of {n_test}). "
         f"Held-out sample: {info['size']} images rendered with seed {info['seed']}, "
-        f"{info['cats']} of them cats (50 %); standard error of a held-out accuracy about "
+        f"{info['cats']} of them cats ({info['cats'] / info['size']:.0%}, the test file's share); "
+        f"standard error of a held-out accuracy about "
         f"{100 * np.sqrt(0.7 * 0.3 / info['size']):.1f} points. Images flattened with "
         "`X.reshape(m, -1).T / 255.`; models from `autograder.reference`; one OpenBLAS thread.",
         "",
@@ -251,16 +296,20 @@ def format_table(rows, info):
 
 
 def _survey_sentence(survey):
-    medians = np.median(np.array(list(survey.values())), axis=0)
+    models = [v[1:] for v in survey.values()]
+    medians = np.median(np.array(models), axis=0)
     seeds = sorted(survey)
+    ordered = [seed for seed in seeds if keeps_the_order(*survey[seed])]
     committed = survey.get(catgen.TEST_SEED)
-    committed_text = (" / ".join(f"{a:.0%}" for a in committed) if committed
+    committed_text = (" / ".join(f"{a:.0%}" for a in committed[1:]) if committed
                       else "not among the candidates")
     return (f"Test files of the {len(seeds)} candidate seeds {seeds[0]}, {seeds[1]}-{seeds[-1]}: "
             f"median accuracy {' / '.join(f'{a:.0%}' for a in medians)} (logistic / 2-layer / 4-layer), "
-            f"from {' / '.join(f'{min(v):.0%}-{max(v):.0%}' for v in zip(*survey.values()))}. "
+            f"from {' / '.join(f'{min(v):.0%}-{max(v):.0%}' for v in zip(*models))}. "
+            f"{len(ordered)} of them rank baseline < logistic < 2-layer <= 4-layer "
+            f"({', '.join(map(str, ordered)) or 'none'}). "
             f"The committed test file (seed {catgen.TEST_SEED}) gives {committed_text}; "
-            f"the most typical candidate is seed {most_typical_seed(survey)}.")
+            f"the most typical of the ranked candidates is seed {most_typical_seed(survey)}.")
 
 
 def write_into_readme(readme, table):
@@ -281,7 +330,7 @@ def write_into_readme(readme, table):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.build_datasets",
+    parser = argparse.ArgumentParser(prog="python -m autograder.datasets.build",
                                      description="Write the generated cat vs non-cat files and calibrate them.")
     parser.add_argument("--out", type=Path, default=DATASETS_DIR,
                         help=f"folder to write into (default: {DATASETS_DIR})")
