@@ -2,8 +2,9 @@
 
 Each one must run top to bottom in a plain kernel without errors and
 without writing to stderr (warnings included), be stored without outputs,
-draw its figures, stay independent of the instructor package, and end with
-self-check questions whose answers are folded away.
+draw its figures no wider than the notebook column, quote only numbers it
+computes (see notebook_claims.py), stay independent of the instructor
+package, and end with self-check questions whose answers are folded away.
 """
 from __future__ import annotations
 
@@ -13,10 +14,15 @@ import subprocess
 import time
 from pathlib import Path
 
-import nbformat
-import pytest
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import nbformat  # noqa: E402
+import pytest  # noqa: E402
+from nbclient.exceptions import CellExecutionError  # noqa: E402
+from notebook_claims import claim_errors, figure_width_errors, live_notebook, quoted_claims  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -56,16 +62,15 @@ def test_notebook_runs_top_to_bottom_without_stderr(path, monkeypatch):
     # conftest selects the Agg backend for the test process; the kernel should
     # draw inline, exactly as it does for a learner.
     monkeypatch.delenv("MPLBACKEND", raising=False)
+    name = path.relative_to(ROOT).as_posix()
     nb = nbformat.read(str(path), as_version=4)
-    client = NotebookClient(
-        nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(NOTEBOOK_DIR)}}
-    )
     start = time.perf_counter()
     try:
-        client.execute()
+        with live_notebook(nb, cwd=NOTEBOOK_DIR) as evaluate:
+            elapsed = time.perf_counter() - start
+            wrong_numbers = claim_errors(nb, evaluate, name=name)
     except CellExecutionError as error:
         pytest.fail(f"{path.name} stopped with an error:\n{error}")
-    elapsed = time.perf_counter() - start
 
     stderr = [
         f"cell {i}: {output.text.strip()[:300]}"
@@ -79,9 +84,73 @@ def test_notebook_runs_top_to_bottom_without_stderr(path, monkeypatch):
         "image/png" in output.get("data", {}) for _, cell in _code_cells(nb) for output in cell.outputs
     )
     assert figures >= 2, f"{path.name} drew {figures} figures; a lecture notebook should show at least 2"
+    assert not wrong_numbers, "the prose quotes numbers the notebook does not compute:\n" + "\n".join(wrong_numbers)
+    too_wide = figure_width_errors(nb, name=name)
+    assert not too_wide, "\n".join(too_wide)
     assert elapsed < MAX_SECONDS_PER_NOTEBOOK, (
         f"{path.name} took {elapsed:.0f} s to run, over the {MAX_SECONDS_PER_NOTEBOOK} s budget"
     )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids)
+def test_quoted_numbers_are_well_formed(path):
+    """Cheap checks that need no kernel: each claim has its keys, and its text is in its cell."""
+    nb = nbformat.read(str(path), as_version=4)
+    for index, claim in quoted_claims(nb):
+        assert {"text", "expr", "fmt"} <= set(claim), f"{path.name} cell [{index}]: claim {claim} lacks a key"
+        assert claim["text"] in nb.cells[index].source, (
+            f"{path.name} cell [{index}]: quoted text {claim['text']!r} is not in the cell"
+        )
+
+
+def _claimed(source, *claims):
+    cell = nbformat.v4.new_markdown_cell(source)
+    cell.metadata["nndl"] = {"quoted": list(claims)}
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("acc = 0.675"), cell])
+
+
+def test_claim_errors_names_the_cell_and_both_numbers():
+    nb = _claimed("a straight line gets 66.8% right",
+                  {"text": "66.8%", "expr": "100 * acc", "fmt": "{:.1f}%"})
+    values = {"100 * acc": 67.5}
+    errors = claim_errors(nb, values.__getitem__, name="notebooks/05_shallow_networks.ipynb")
+    assert errors == [
+        "notebooks/05_shallow_networks.ipynb cell [1] says 66.8% but the notebook computes 67.5% (100 * acc)"
+    ]
+    values["100 * acc"] = 66.84
+    assert claim_errors(nb, values.__getitem__) == []
+
+
+def test_claim_errors_uses_the_tolerance_and_reports_missing_text_and_failures():
+    about = {"text": "about 83 %", "expr": "100 * acc", "fmt": "about {:.0f} %", "tol": 1.5}
+    assert claim_errors(_claimed("gets about 83 % of 1,000", about), lambda expr: 84.2) == []
+    assert "tolerance 1.5" in claim_errors(_claimed("gets about 83 % of 1,000", about), lambda expr: 85.0)[0]
+    assert "does not occur" in claim_errors(_claimed("gets 83 %", about), lambda expr: 83.0)[0]
+
+    def broken(expr):
+        raise NameError("name 'acc' is not defined")
+
+    assert "NameError" in claim_errors(_claimed("gets about 83 % of 1,000", about), broken)[0]
+
+
+def test_figure_width_errors_reads_the_png_and_its_metadata():
+    import base64
+    import io
+
+    def png_output(width_in, dpi, metadata=None):
+        fig = plt.figure(figsize=(width_in, 1), dpi=dpi)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi)
+        plt.close(fig)
+        data = base64.b64encode(buffer.getvalue()).decode()
+        return nbformat.v4.new_output("display_data", data={"image/png": data}, metadata=metadata or {})
+
+    cell = nbformat.v4.new_code_cell("plt.show()")
+    cell.outputs = [png_output(6, 100), png_output(12, 100), png_output(12, 200, {"image/png": {"width": 600}})]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    errors = figure_width_errors(nb, max_px=1000, name="demo.ipynb")
+    assert errors and len(errors) == 1, errors
+    assert errors[0].startswith("demo.ipynb cell [0] draws a figure 1200 px wide (1200 px at 100 dpi, 12.0 in)")
 
 
 def _stored_versions(path: Path) -> dict[str, str]:
