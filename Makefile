@@ -4,7 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv check browser bench clean
+.PHONY: demo test venv check browser sandbox lint bench clean
+
+APT_INSTALL = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
 $(STAMP): requirements.txt pyproject.toml nndl/pyproject.toml nndl/jupyter-config/nbgrader_config.py
 	$(PYTHON) -m venv $(VENV)
@@ -19,21 +22,27 @@ venv: $(STAMP)
 
 # Headless Chromium for the JupyterLab tests, from Debian's packages.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || { $(APT_INSTALL) chromium >/dev/null; }
 
-demo: $(STAMP)
+# Debian's bubblewrap: every submission runs in its sandbox (autograder/engine/sandbox.py).
+sandbox:
+	@command -v bwrap >/dev/null 2>&1 || { $(APT_INSTALL) bubblewrap >/dev/null; }
+
+demo: $(STAMP) sandbox
 	OPENBLAS_NUM_THREADS=1 $(PY) -m autograder demo
 
-test: $(STAMP) browser
+test: $(STAMP) browser sandbox lint
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -q
 
-check: $(STAMP)
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: $(STAMP) sandbox
 	@test -n "$(NB)" || { echo "usage: make check NB=path/to/notebook.ipynb"; exit 2; }
 	OPENBLAS_NUM_THREADS=1 $(PY) -m autograder check "$(NB)"
 
-bench: $(STAMP)
+bench: $(STAMP) sandbox
 	OPENBLAS_NUM_THREADS=1 $(PY) bench/grade_throughput.py
 
 clean:

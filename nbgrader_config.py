@@ -8,6 +8,7 @@ these settings, and a nbgrader_config.py of its own, if it has one, on top.
 On a JupyterHub an instructor overrides `CourseDirectory.root` and
 `Exchange.root` in their own config.
 """
+
 import os
 
 c = get_config()  # noqa: F821 - injected by traitlets when the file is loaded

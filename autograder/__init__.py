@@ -2,7 +2,7 @@
 
 The folders are the layers; a change belongs in the one whose job it is.
 
-``cli.py`` (``python -m autograder``)
+``cli.py`` (``python -m autograder``, through ``__main__.py``)
     The course command line: parses options into config overrides and calls
     one pipeline step.
 
@@ -15,6 +15,7 @@ The folders are the layers; a change belongs in the one whose job it is.
     ``gradebook.py``  every read and write of nbgrader's gradebook; the failure log
     ``gradebook_lock.py``  one writer at a time on a SQLite gradebook (filelock)
     ``records.py``    the dataclasses that cross process boundaries (Job, Outcome, ...)
+    ``secret.py``     the course secret and the seed of each submission's hidden draws
     ``folder.py``     :class:`Course`: a course folder and nbgrader's API bound to it
 
 ``pipeline/`` — one module per step an instructor runs
@@ -30,14 +31,21 @@ The folders are the layers; a change belongs in the one whose job it is.
 
 ``engine/`` — how one submission is executed and scored
     ``worker.py``     a grading process: nbgrader's ``autograde`` for one job at a time
-    ``execute.py``    nbgrader's Execute step, surviving a kernel that dies
-    ``kernel_fork.py``  kernels forked from a process that already imported the notebooks' modules
+    ``execute.py``    nbgrader's Execute step rebuilt: graded cells from the source,
+                      a sandboxed kernel, each test cell scoring the checker's verdict,
+                      a dead or stuck kernel replaced
+    ``sandbox.py``    the bubblewrap sandbox and its kernel manager (ipc sockets)
+    ``checker.py``    the verdict of a test cell, computed outside the kernel; the
+                      learner's functions called through :mod:`nndl.wire`
 
 ``assignments/`` — the content of each assignment
     ``<name>/checks.py``    hidden checks: fresh draws compared with the reference
     ``<name>/mistakes.py``  typical mistakes, each an edit of the full solution
     ``submissions.py``      full solutions, blank notebooks and mistakes built from
                             the source notebook
+    ``dependencies.py``     which test cells use which solution cells: the cells a
+                            mistake loses
+    ``draws.py``            the hidden checks' generators, fresh for every submission
 
 ``reference/`` — the NumPy reference implementation (imports only itself), and
     ``gradcheck.py``, numerical gradients for its tests
@@ -49,5 +57,8 @@ The flows::
     build:   source/ --validate_source--> nbgrader generate_assignment --> release/
     grade:   collect --> submitted/ --grade (workers: engine/)--> autograded/ + gradebook
              --> feedback --> feedback/*.html --> export --> grades.csv
+    one notebook in a worker: RestoreStructure --> nbgrader's sanitising steps -->
+             SandboxedExecute (sandboxed kernel <--nndl.wire--> CellChecker) -->
+             nbgrader's SaveAutoGrades and late penalties
     check:   one notebook --> throw-away course folder --> the same grade and feedback
 """

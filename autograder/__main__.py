@@ -1,4 +1,5 @@
 """``python -m autograder``: the course command line (:mod:`autograder.cli`)."""
+
 import sys
 
 from autograder.cli import main

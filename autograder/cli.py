@@ -10,6 +10,7 @@
 
 The course folder is the project root, or $NNDL_COURSE_ROOT, or --course.
 """
+
 from __future__ import annotations
 
 import sys
@@ -35,8 +36,9 @@ def _positive(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def with_course(p):
@@ -57,12 +59,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--student", action="append", help="only this student (repeatable)")
     p.add_argument("-j", "--workers", type=_positive, help="parallel workers (default: number of cores)")
     p.add_argument("--force", action="store_true", help="regrade submissions that are already graded")
-    p.add_argument("--cell-timeout", type=_positive,
-                   help="seconds per cell (default: c.Execute.timeout of nbgrader_config.py, else 180)")
-    p.add_argument("--notebook-timeout", type=_positive,
-                   help="seconds per submission (default: c.CourseGrading.notebook_timeout, else 600)")
-    p.add_argument("--no-sandbox", action="store_true",
-                   help="grade even where the bubblewrap sandbox cannot be made (recorded with every grade)")
+    p.add_argument(
+        "--cell-timeout",
+        type=_positive,
+        help="seconds per cell (default: c.Execute.timeout of nbgrader_config.py, else 180)",
+    )
+    p.add_argument(
+        "--notebook-timeout",
+        type=_positive,
+        help="seconds per submission (default: c.CourseGrading.notebook_timeout, else 600)",
+    )
+    p.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="grade even where the bubblewrap sandbox cannot be made (recorded with every grade)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     p = with_course(sub.add_parser("feedback", help="nbgrader's HTML feedback, readable offline"))
@@ -86,8 +97,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args) -> int:
-    from autograder.pipeline.build import build_release
     from autograder.course import RELEASE_DIR, SOURCE_DIR, CourseError
+    from autograder.pipeline.build import build_release
     from autograder.pipeline.validate_source import check_sources
 
     source = Path(args.source) if args.source else SOURCE_DIR
@@ -117,15 +128,27 @@ def _collect(args) -> int:
 def _grade(args) -> int:
     from autograder.pipeline.grade import grade_submissions
 
-    run = grade_submissions(_course_root(args), args.assignments or None, students=args.student,
-                            workers=args.workers, force=args.force, cell_timeout=args.cell_timeout,
-                            notebook_timeout=args.notebook_timeout, progress=not args.no_progress,
-                            sandboxed=not args.no_sandbox)
-    print(f"graded {len(run.outcomes)} submission(s) in {run.seconds:.1f} s with {run.workers} worker(s); "
-          f"skipped {len(run.skipped)} already graded")
+    run = grade_submissions(
+        _course_root(args),
+        args.assignments or None,
+        students=args.student,
+        workers=args.workers,
+        force=args.force,
+        cell_timeout=args.cell_timeout,
+        notebook_timeout=args.notebook_timeout,
+        progress=not args.no_progress,
+        sandboxed=not args.no_sandbox,
+    )
+    print(
+        f"graded {len(run.outcomes)} submission(s) in {run.seconds:.1f} s with {run.workers} worker(s); "
+        f"skipped {len(run.skipped)} already graded"
+    )
     if args.no_sandbox:
-        print("WARNING: graded WITHOUT the sandbox (--no-sandbox): the notebooks ran with the grader's rights; "
-              "every grade of this run says so in its gradebook comments", file=sys.stderr)
+        print(
+            "WARNING: graded WITHOUT the sandbox (--no-sandbox): the notebooks ran with the grader's rights; "
+            "every grade of this run says so in its gradebook comments",
+            file=sys.stderr,
+        )
     for o in sorted(run.failed + run.partial, key=lambda o: o.job.key):
         print(f"  {o.status:7s} {o.job.key}: {o.reason}")
     if run.failed or run.partial:
@@ -160,8 +183,12 @@ def _export(args) -> int:
 def _demo(args) -> int:
     from autograder.pipeline.demo import DEMO_DIR, run_demo
 
-    result = run_demo(Path(args.dest) if args.dest else DEMO_DIR, args.assignments or None,
-                      workers=args.workers, progress=not args.no_progress)
+    result = run_demo(
+        Path(args.dest) if args.dest else DEMO_DIR,
+        args.assignments or None,
+        workers=args.workers,
+        progress=not args.no_progress,
+    )
     return 1 if result["unexpected"] else 0
 
 
@@ -177,8 +204,15 @@ def _check(args) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "collect": _collect, "grade": _grade, "feedback": _feedback,
-            "export": _export, "demo": _demo, "check": _check}
+COMMANDS = {
+    "build": _build,
+    "collect": _collect,
+    "grade": _grade,
+    "feedback": _feedback,
+    "export": _export,
+    "demo": _demo,
+    "check": _check,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -194,4 +228,3 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-

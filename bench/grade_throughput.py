@@ -19,12 +19,13 @@ With ``--repeats N`` the two runs are made N times, in alternating order
 (stock first, then ours first, ...) so that a slow drift in the machine's
 load does not favour one side, and the medians are printed.
 """
+
 from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,9 +34,9 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.assignments.submissions import apply_mistake, full_solution, mistakes_for
 from autograder.course import Course, available_assignments
 from autograder.course.config import CONFIG_FILE, PROJECT_ROOT, blas_environment
-from autograder.assignments.submissions import apply_mistake, full_solution, mistakes_for
 
 FLOOR_STUDENTS = 10
 
@@ -88,8 +89,9 @@ def run_stock(root: Path, assignments: list[str]) -> float:
     _write_stock_config(root)
     start = time.perf_counter()
     for assignment in assignments:
-        done = subprocess.run(["nbgrader", "autograde", assignment], cwd=root, env=_env(),
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            ["nbgrader", "autograde", assignment], cwd=root, env=_env(), capture_output=True, text=True
+        )
         if done.returncode != 0:
             print(f"  stock nbgrader reported errors for {assignment} (exit {done.returncode})", file=sys.stderr)
     return time.perf_counter() - start
@@ -119,8 +121,10 @@ def main(argv=None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="nndl-bench-") as tmp:
         tmp = Path(tmp)
-        print(f"class: {args.students} students x {len(assignments)} assignments ({', '.join(assignments)}); "
-              f"{os.cpu_count()} cores")
+        print(
+            f"class: {args.students} students x {len(assignments)} assignments ({', '.join(assignments)}); "
+            f"{os.cpu_count()} cores"
+        )
         n = make_class(tmp / "class", assignments, args.students)
         stock_times, our_times, same = [], [], True
         for r in range(args.repeats):
@@ -134,27 +138,35 @@ def main(argv=None) -> int:
                 else:
                     our_times.append(run_ours(ours_dir, assignments, args.workers))
             stock, ours = stock_times[-1], our_times[-1]
-            print(f"run {r + 1}: stock serial nbgrader autograde {stock:7.1f} s ({stock / n:.2f} s per notebook), "
-                  f"python -m autograder grade {ours:7.1f} s ({ours / n:.2f} s per notebook), ratio {ours / stock:.2f}")
+            print(
+                f"run {r + 1}: stock serial nbgrader autograde {stock:7.1f} s ({stock / n:.2f} s per notebook), "
+                f"python -m autograder grade {ours:7.1f} s ({ours / n:.2f} s per notebook), ratio {ours / stock:.2f}"
+            )
             a, b = all_scores(stock_dir), all_scores(ours_dir)
             differing = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
             same = same and not differing
-            print(f"       scores identical in both runs: {'yes' if not differing else 'NO'} ({len(a)} graded cells)"
-                  + ("" if not differing else f"; first differences: {differing[:5]}"))
+            print(
+                f"       scores identical in both runs: {'yes' if not differing else 'NO'} ({len(a)} graded cells)"
+                + ("" if not differing else f"; first differences: {differing[:5]}")
+            )
             shutil.rmtree(stock_dir)
             shutil.rmtree(ours_dir)
         stock, ours = statistics.median(stock_times), statistics.median(our_times)
         ratios = [o / s for o, s in zip(our_times, stock_times)]
-        print(f"median of {args.repeats}: stock {stock:.1f} s ({stock / n:.2f} s per notebook), "
-              f"ours {ours:.1f} s ({ours / n:.2f} s per notebook)")
+        print(
+            f"median of {args.repeats}: stock {stock:.1f} s ({stock / n:.2f} s per notebook), "
+            f"ours {ours:.1f} s ({ours / n:.2f} s per notebook)"
+        )
         print(f"ratio ours / stock, median:      {statistics.median(ratios):7.2f}  (goal: 0.5 or less)")
 
         make_empty_class(tmp / "empty", FLOOR_STUDENTS)
         shutil.copytree(tmp / "empty", tmp / "empty_ours")
         floor_stock = run_stock(tmp / "empty", ["empty"]) / FLOOR_STUDENTS
         floor_ours = run_ours(tmp / "empty_ours", ["empty"], args.workers) / FLOOR_STUDENTS
-        print(f"floor, empty notebook:           {floor_stock:.2f} s stock, {floor_ours:.2f} s ours "
-              f"(per notebook, {FLOOR_STUDENTS} submissions, start-up included)")
+        print(
+            f"floor, empty notebook:           {floor_stock:.2f} s stock, {floor_ours:.2f} s ours "
+            f"(per notebook, {FLOOR_STUDENTS} submissions, start-up included)"
+        )
     return 0 if same else 1
 
 

@@ -4,6 +4,7 @@ Nothing the suite runs (nbgrader, kernels, JupyterLab) may write to the home
 folder, and OpenBLAS is held to one thread so a busy second core does not
 slow every matrix product.
 """
+
 import os
 import tempfile
 

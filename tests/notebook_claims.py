@@ -25,6 +25,7 @@ Typical use, in a test that runs a notebook once::
         errors = claim_errors(nb, evaluate, name="notebooks/05_shallow_networks.ipynb")
     errors += figure_width_errors(nb, name=...)
 """
+
 from __future__ import annotations
 
 import base64
@@ -133,7 +134,9 @@ def claim_errors(nb, evaluate: Callable[[str], float], name: str = "the notebook
             if quoted is None:
                 errors.append(f"{where}: {text!r} holds no number to compare within tol")
             elif not abs(value - quoted) <= float(claim["tol"]):
-                errors.append(f"{where} says {text} but the notebook computes {shown} ({expr}; tolerance {claim['tol']})")
+                errors.append(
+                    f"{where} says {text} but the notebook computes {shown} ({expr}; tolerance {claim['tol']})"
+                )
         elif shown != text:
             errors.append(f"{where} says {text} but the notebook computes {shown} ({expr})")
     return errors
@@ -203,9 +206,7 @@ def kernel_evaluator(client: NotebookClient) -> Callable[[str], float]:
     """
 
     def evaluate(expr: str) -> float:
-        probe = nbformat.v4.new_code_cell(
-            f"import json as _nndl_json\nprint(_nndl_json.dumps(float({expr})))"
-        )
+        probe = nbformat.v4.new_code_cell(f"import json as _nndl_json\nprint(_nndl_json.dumps(float({expr})))")
         cells = client.nb.cells
         cells.append(probe)
         try:
@@ -226,8 +227,7 @@ def live_notebook(nb, cwd: str | Path, timeout: int = 120, kernel_name: str = "p
     ``NotebookClient.execute`` does. Yields the :func:`kernel_evaluator` of
     the kernel; leaving the block shuts the kernel down.
     """
-    client = NotebookClient(nb, kernel_name=kernel_name, timeout=timeout,
-                            resources={"metadata": {"path": str(cwd)}})
+    client = NotebookClient(nb, kernel_name=kernel_name, timeout=timeout, resources={"metadata": {"path": str(cwd)}})
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
             client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)

@@ -5,6 +5,7 @@ two-exercise notebooks written here: fast to run, and with scores known in
 advance. ``tiny_source()`` is an nbgrader source notebook with cell metadata
 exactly as the course's assignments carry it.
 """
+
 from __future__ import annotations
 
 import copy
@@ -15,8 +16,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from autograder.course import Course
 from autograder.assignments.submissions import full_solution
+from autograder.course import Course
 
 NOTEBOOK = "tiny.ipynb"
 POINTS = {"square_test": 2.0, "cube_test": 3.0}
@@ -49,16 +50,21 @@ def notebook(cells) -> nbformat.NotebookNode:
 
 def tiny_source() -> nbformat.NotebookNode:
     """Two graded exercises (2 and 3 points), with maths in the markdown."""
-    return notebook([
-        new_markdown_cell("# Powers\n\nThe square is $x^2$ and the cube is $$x^3 = x \\cdot x^2.$$"),
-        new_code_cell("import math"),
-        solution_cell("square", "def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION"),
-        graded_cell("square_test", 2,
-                  "assert square(3) == 9, 'square(3) should be 9'\n"
-                  "### BEGIN HIDDEN TESTS\nassert square(-4) == 16\n### END HIDDEN TESTS"),
-        solution_cell("cube", "def cube(x):\n    ### BEGIN SOLUTION\n    return x ** 3\n    ### END SOLUTION"),
-        graded_cell("cube_test", 3, "assert cube(2) == 8, 'cube(2) should be 8'"),
-    ])
+    return notebook(
+        [
+            new_markdown_cell("# Powers\n\nThe square is $x^2$ and the cube is $$x^3 = x \\cdot x^2.$$"),
+            new_code_cell("import math"),
+            solution_cell("square", "def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION"),
+            graded_cell(
+                "square_test",
+                2,
+                "assert square(3) == 9, 'square(3) should be 9'\n"
+                "### BEGIN HIDDEN TESTS\nassert square(-4) == 16\n### END HIDDEN TESTS",
+            ),
+            solution_cell("cube", "def cube(x):\n    ### BEGIN SOLUTION\n    return x ** 3\n    ### END SOLUTION"),
+            graded_cell("cube_test", 3, "assert cube(2) == 8, 'cube(2) should be 8'"),
+        ]
+    )
 
 
 def write_source(root: Path, assignment: str, nb: nbformat.NotebookNode | None = None) -> Path:

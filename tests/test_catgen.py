@@ -3,6 +3,7 @@
 The regeneration test renders all 259 images again (a few seconds) and
 compares them byte for byte with the committed files.
 """
+
 from pathlib import Path
 
 import h5py
@@ -67,8 +68,11 @@ def test_class_balance_and_value_ranges(split):
 def test_labels_regenerate_from_the_seed(split):
     prefix, arrays, _ = split
     _, m, n_cats, seed = SPLITS[prefix]
-    np.testing.assert_array_equal(catgen.catvnoncat_labels(m, n_cats, seed), arrays[f"{prefix}_set_y"],
-                                  err_msg=f"{prefix} labels differ from the seed's: {REBUILD}")
+    np.testing.assert_array_equal(
+        catgen.catvnoncat_labels(m, n_cats, seed),
+        arrays[f"{prefix}_set_y"],
+        err_msg=f"{prefix} labels differ from the seed's: {REBUILD}",
+    )
 
 
 def test_every_image_regenerates_identically(split):
@@ -79,7 +83,8 @@ def test_every_image_regenerates_identically(split):
     differ = [i for i in range(m) if not np.array_equal(X[i], stored[i])]
     assert not differ, (
         f"{prefix} images {differ[:10]} differ from a fresh render (the generator, NumPy or Pillow "
-        f"changed; the pinned versions are in requirements.txt): {REBUILD}")
+        f"changed; the pinned versions are in requirements.txt): {REBUILD}"
+    )
     np.testing.assert_array_equal(y, arrays[f"{prefix}_set_y"])
 
 
@@ -153,10 +158,12 @@ def test_majority_baseline_and_seed_choice():
 
 
 def test_targets_flag_a_model_below_the_baseline():
-    rows = [build.Row("always the majority class", "", 0.656, 0.66, 0.66, 0.0),
-            build.Row("logistic", "", 0.99, 0.60, 0.68, 1.0),
-            build.Row("2-layer", "", 1.0, 0.62, 0.70, 1.0),
-            build.Row("4-layer", "", 1.0, 0.80, 0.78, 1.0)]
+    rows = [
+        build.Row("always the majority class", "", 0.656, 0.66, 0.66, 0.0),
+        build.Row("logistic", "", 0.99, 0.60, 0.68, 1.0),
+        build.Row("2-layer", "", 1.0, 0.62, 0.70, 1.0),
+        build.Row("4-layer", "", 1.0, 0.80, 0.78, 1.0),
+    ]
     failed = [target for target, _, passed in build.check_targets(rows) if not passed]
     assert any("majority baseline + 4 points" in t for t in failed)
     assert any(t.startswith("test file:") for t in failed)

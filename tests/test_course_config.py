@@ -5,17 +5,18 @@ A value an instructor writes into a course folder's ``nbgrader_config.py``
 ``feedback``; the project's file supplies everything a course's own file
 leaves out, and never its paths.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from pipeline_course import NOTEBOOK, TinyCourse
 
 from autograder.cli import main
 from autograder.course import Course
 from autograder.course.config import PROJECT_ROOT, CourseError, load_config
 from autograder.pipeline.selfcheck import self_check
-from pipeline_course import NOTEBOOK, TinyCourse
 
 
 def _write_config(folder: Path, text: str) -> None:

@@ -1,4 +1,5 @@
 """Tests of autograder.reference.gradcheck on functions whose gradients are known exactly."""
+
 import numpy as np
 import pytest
 
@@ -15,8 +16,8 @@ def test_numerical_gradient_of_a_cubic():
     # f(x) = Σ x³ has gradient 3x²; centred differences err by h² = 1e-10 per entry.
     x = np.linspace(-2.0, 2.0, 6).reshape(2, 3)
     original = x.copy()
-    numeric = numerical_gradient(lambda x_: float(np.sum(x_ ** 3)), x)
-    np.testing.assert_allclose(numeric, 3 * x ** 2, rtol=0, atol=1e-8)
+    numeric = numerical_gradient(lambda x_: float(np.sum(x_**3)), x)
+    np.testing.assert_allclose(numeric, 3 * x**2, rtol=0, atol=1e-8)
     np.testing.assert_array_equal(x, original, err_msg="numerical_gradient modified x")
 
 

@@ -15,6 +15,7 @@ release and autogrades these submissions:
 Submissions are graded the way ``python -m autograder grade`` grades them:
 in sandboxed kernels, each test cell scoring the verdict computed outside.
 """
+
 from __future__ import annotations
 
 import time
@@ -23,11 +24,11 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from autograder.assignments.dependencies import CellGraph
+from autograder.assignments.submissions import apply_mistake, full_solution, graded_test_ids, losses, mistakes_for
 from autograder.course import SOURCE_DIR, Course, available_assignments, notebook_path
 from autograder.course.records import GRADED
 from autograder.pipeline.grade import grade_submissions
-from autograder.assignments.dependencies import CellGraph
-from autograder.assignments.submissions import apply_mistake, full_solution, graded_test_ids, losses, mistakes_for
 
 pytestmark = pytest.mark.slow
 
@@ -144,8 +145,13 @@ def hardcoded_cases():
 def test_hardcoded_answers_pass_visible_checks_only(graded, assignment, mistake):
     g = graded(assignment)
     nb = g.submissions[mistake]
-    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(g.release_path.parent)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(g.release_path.parent)}},
+    ).execute()
     loses = g.loses[mistake]
     failed = _visible_failures(nb, loses)
     assert not failed, f"hard-coded answers should pass the visible checks, but these failed: {failed}"
@@ -170,12 +176,13 @@ def test_source_runs_top_to_bottom_without_stderr(assignment, monkeypatch):
     path = notebook_path(assignment, SOURCE_DIR)
     nb = nbformat.read(str(path), as_version=4)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     print(f"{assignment} ran top to bottom in {time.perf_counter() - start:.1f} s")
     stderr = [
         (i, "".join(o.get("text", "")))
-        for i, c in enumerate(nb.cells) if c.cell_type == "code"
-        for o in c.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stderr"
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "stream" and o.get("name") == "stderr"
     ]
     assert not stderr, f"cells wrote to stderr (nbgrader would score such a test cell 0): {stderr[:3]}"

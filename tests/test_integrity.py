@@ -8,6 +8,7 @@ solution: 14, or a typical mistake), and must earn no point beyond it; every
 malformed file must end with its rows and a reason. The table (case,
 expected, got) is printed.
 """
+
 from __future__ import annotations
 
 import copy
@@ -95,101 +96,219 @@ def _attacks(full, blank, root: Path, port: int) -> dict:
     sigmoid_only = with_solution(blank, "sigmoid", "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))")
     victim = root / "submitted" / "victim" / ASSIGNMENT / "numpy_basics.ipynb"
     return {
-        "import the reference": (with_cell(blank, (
-            "try:\n    from autograder.reference.basics import *\nexcept Exception as e:\n    print('blocked:', e)"
-        )), 0.0),
-        "read source/ and the hidden checks from disk": (with_cell(blank, (
-            "import glob, json\nfound = []\n"
-            f"for pattern in ['{PROJECT_ROOT}/source/*/*.ipynb', '{root}/source/*/*.ipynb',\n"
-            f"                '{PROJECT_ROOT}/autograder/assignments/*/checks.py', '/**/numpy_basics.ipynb']:\n"
-            "    found += glob.glob(pattern, recursive=True)\n"
-            "for path in found:\n"
-            "    try:\n"
-            "        nb = json.load(open(path))\n"
-            "        for c in nb['cells']:\n"
-            "            if 'BEGIN SOLUTION' in ''.join(c['source']):\n"
-            "                exec(''.join(c['source']).replace('### BEGIN SOLUTION', '').replace('### END SOLUTION', ''))\n"
-            "    except Exception:\n        pass\nprint('found', len(found))"
-        )), 0.0),
-        "rebind numpy's comparison functions": (with_cell(blank, (
-            "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True\n"
-            "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), dtype=bool)\n"
-            "np.testing.assert_allclose = lambda *a, **k: None"
-        )), 0.0),
-        "patch builtins": (with_cell(blank, (
-            "import builtins\nbuiltins.isinstance = lambda *a: True\nbuiltins.AssertionError = type('Quiet', (Exception,), {})\n"
-            "builtins.NotImplementedError = StopIteration"
-        )), 0.0),
-        "sys.excepthook, showtraceback and a custom exception hook": (with_cell(blank, (
-            "import sys\nsys.excepthook = lambda *a: None\nip = get_ipython()\n"
-            "ip.showtraceback = lambda *a, **k: None\nip.set_custom_exc((BaseException,), lambda *a, **k: None)"
-        )), 0.0),
-        "AST transformer wrapping every cell in try/except": (with_cell(blank, (
-            "import ast\nclass Swallow(ast.NodeTransformer):\n"
-            "    def visit_Module(self, node):\n"
-            "        handler = ast.ExceptHandler(type=ast.Name('BaseException', ast.Load()), name=None, body=[ast.Pass()])\n"
-            "        node.body = [ast.Try(body=node.body or [ast.Pass()], handlers=[handler], orelse=[], finalbody=[])]\n"
-            "        return ast.fix_missing_locations(node)\n"
-            "get_ipython().ast_transformers.append(Swallow())"
-        )), 0.0),
-        "input transformer emptying every cell": (with_cell(blank, (
-            "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])"
-        )), 0.0),
-        "objects whose __eq__ and __array__ lie": (with_solution(with_solution(blank, "sigmoid", (
-            "class Liar:\n    def __eq__(self, other):\n        return True\n"
-            "    def __array__(self, *args, **kwargs):\n        return np.array([0.1192029, 0.5, 0.7310586, 0.9525741])\n"
-            "    shape = (4,)\n"
-            "def sigmoid(x):\n    return Liar()")), "basic_sigmoid", (
-            "class Sub(np.ndarray):\n    def __eq__(self, other):\n        return np.ones(np.shape(other), dtype=bool)\n"
-            "def basic_sigmoid(x):\n    return np.asarray(1 / (1 + math.exp(-x))).view(Sub)")), 0.0),
-        "peek at the caller's frames for the expected value": (with_solution(blank, "sigmoid", (
-            "import sys\ndef sigmoid(x):\n    frame = sys._getframe(1)\n    while frame is not None:\n"
-            "        for value in frame.f_locals.values():\n"
-            "            if isinstance(value, np.ndarray) and value.shape == np.shape(x) and value is not x:\n"
-            "                return value\n        frame = frame.f_back\n    return x")), 0.0),
-        "fake autograder and nndl modules in sys.modules": (with_cell(blank, (
-            "import sys, types\nfake = types.ModuleType('autograder')\nsys.modules['autograder'] = fake\n"
-            "quiet = types.ModuleType('nndl.expect')\n"
-            "for name in ['expect_close', 'expect_equal', 'expect_shape', 'expect_type', 'expect_unchanged']:\n"
-            "    setattr(quiet, name, lambda *a, **k: None)\nquiet.call_without_mutation = lambda f, *a, **k: None\n"
-            "sys.modules['nndl.expect'] = quiet\nimport nndl\nnndl.expect = quiet\n"
-            "from nndl.expect import *"
-        )), 0.0),
-        "write to the gradebook": (with_cell(full, (
-            "import sqlite3\nfor path in ['" + str(root / "gradebook.db") + "', '../gradebook.db', '/gradebook.db']:\n"
-            "    try:\n        db = sqlite3.connect(path)\n"
-            "        db.execute('UPDATE grade SET auto_score = 1000')\n        db.commit()\n"
-            "    except Exception as e:\n        print('no gradebook at', path, type(e).__name__)"
-        )), FULL),
-        "overwrite another student's submission": (with_cell(full, (
-            f"try:\n    open('{victim}', 'w').write('{{}}')\nexcept Exception as e:\n    print(type(e).__name__)"
-        )), FULL),
-        "write into the installed packages": (with_cell(full, (
-            "import nndl.expect, numpy\nfor path in [nndl.expect.__file__, numpy.__file__]:\n"
-            "    try:\n        open(path, 'a').write('\\nexpect_close = lambda *a, **k: None\\n')\n"
-            "    except Exception as e:\n        print('read-only:', type(e).__name__)"
-        )), FULL),
+        "import the reference": (
+            with_cell(
+                blank,
+                (
+                    "try:\n    from autograder.reference.basics import *\nexcept Exception as e:\n    print('blocked:', e)"
+                ),
+            ),
+            0.0,
+        ),
+        "read source/ and the hidden checks from disk": (
+            with_cell(
+                blank,
+                (
+                    "import glob, json\nfound = []\n"
+                    f"for pattern in ['{PROJECT_ROOT}/source/*/*.ipynb', '{root}/source/*/*.ipynb',\n"
+                    f"                '{PROJECT_ROOT}/autograder/assignments/*/checks.py', '/**/numpy_basics.ipynb']:\n"
+                    "    found += glob.glob(pattern, recursive=True)\n"
+                    "for path in found:\n"
+                    "    try:\n"
+                    "        nb = json.load(open(path))\n"
+                    "        for c in nb['cells']:\n"
+                    "            if 'BEGIN SOLUTION' in ''.join(c['source']):\n"
+                    "                exec(''.join(c['source']).replace('### BEGIN SOLUTION', '').replace('### END SOLUTION', ''))\n"
+                    "    except Exception:\n        pass\nprint('found', len(found))"
+                ),
+            ),
+            0.0,
+        ),
+        "rebind numpy's comparison functions": (
+            with_cell(
+                blank,
+                (
+                    "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True\n"
+                    "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), dtype=bool)\n"
+                    "np.testing.assert_allclose = lambda *a, **k: None"
+                ),
+            ),
+            0.0,
+        ),
+        "patch builtins": (
+            with_cell(
+                blank,
+                (
+                    "import builtins\nbuiltins.isinstance = lambda *a: True\nbuiltins.AssertionError = type('Quiet', (Exception,), {})\n"
+                    "builtins.NotImplementedError = StopIteration"
+                ),
+            ),
+            0.0,
+        ),
+        "sys.excepthook, showtraceback and a custom exception hook": (
+            with_cell(
+                blank,
+                (
+                    "import sys\nsys.excepthook = lambda *a: None\nip = get_ipython()\n"
+                    "ip.showtraceback = lambda *a, **k: None\nip.set_custom_exc((BaseException,), lambda *a, **k: None)"
+                ),
+            ),
+            0.0,
+        ),
+        "AST transformer wrapping every cell in try/except": (
+            with_cell(
+                blank,
+                (
+                    "import ast\nclass Swallow(ast.NodeTransformer):\n"
+                    "    def visit_Module(self, node):\n"
+                    "        handler = ast.ExceptHandler(type=ast.Name('BaseException', ast.Load()), name=None, body=[ast.Pass()])\n"
+                    "        node.body = [ast.Try(body=node.body or [ast.Pass()], handlers=[handler], orelse=[], finalbody=[])]\n"
+                    "        return ast.fix_missing_locations(node)\n"
+                    "get_ipython().ast_transformers.append(Swallow())"
+                ),
+            ),
+            0.0,
+        ),
+        "input transformer emptying every cell": (
+            with_cell(blank, ("get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])")),
+            0.0,
+        ),
+        "objects whose __eq__ and __array__ lie": (
+            with_solution(
+                with_solution(
+                    blank,
+                    "sigmoid",
+                    (
+                        "class Liar:\n    def __eq__(self, other):\n        return True\n"
+                        "    def __array__(self, *args, **kwargs):\n        return np.array([0.1192029, 0.5, 0.7310586, 0.9525741])\n"
+                        "    shape = (4,)\n"
+                        "def sigmoid(x):\n    return Liar()"
+                    ),
+                ),
+                "basic_sigmoid",
+                (
+                    "class Sub(np.ndarray):\n    def __eq__(self, other):\n        return np.ones(np.shape(other), dtype=bool)\n"
+                    "def basic_sigmoid(x):\n    return np.asarray(1 / (1 + math.exp(-x))).view(Sub)"
+                ),
+            ),
+            0.0,
+        ),
+        "peek at the caller's frames for the expected value": (
+            with_solution(
+                blank,
+                "sigmoid",
+                (
+                    "import sys\ndef sigmoid(x):\n    frame = sys._getframe(1)\n    while frame is not None:\n"
+                    "        for value in frame.f_locals.values():\n"
+                    "            if isinstance(value, np.ndarray) and value.shape == np.shape(x) and value is not x:\n"
+                    "                return value\n        frame = frame.f_back\n    return x"
+                ),
+            ),
+            0.0,
+        ),
+        "fake autograder and nndl modules in sys.modules": (
+            with_cell(
+                blank,
+                (
+                    "import sys, types\nfake = types.ModuleType('autograder')\nsys.modules['autograder'] = fake\n"
+                    "quiet = types.ModuleType('nndl.expect')\n"
+                    "for name in ['expect_close', 'expect_equal', 'expect_shape', 'expect_type', 'expect_unchanged']:\n"
+                    "    setattr(quiet, name, lambda *a, **k: None)\nquiet.call_without_mutation = lambda f, *a, **k: None\n"
+                    "sys.modules['nndl.expect'] = quiet\nimport nndl\nnndl.expect = quiet\n"
+                    "from nndl.expect import *"
+                ),
+            ),
+            0.0,
+        ),
+        "write to the gradebook": (
+            with_cell(
+                full,
+                (
+                    "import sqlite3\nfor path in ['"
+                    + str(root / "gradebook.db")
+                    + "', '../gradebook.db', '/gradebook.db']:\n"
+                    "    try:\n        db = sqlite3.connect(path)\n"
+                    "        db.execute('UPDATE grade SET auto_score = 1000')\n        db.commit()\n"
+                    "    except Exception as e:\n        print('no gradebook at', path, type(e).__name__)"
+                ),
+            ),
+            FULL,
+        ),
+        "overwrite another student's submission": (
+            with_cell(
+                full,
+                (f"try:\n    open('{victim}', 'w').write('{{}}')\nexcept Exception as e:\n    print(type(e).__name__)"),
+            ),
+            FULL,
+        ),
+        "write into the installed packages": (
+            with_cell(
+                full,
+                (
+                    "import nndl.expect, numpy\nfor path in [nndl.expect.__file__, numpy.__file__]:\n"
+                    "    try:\n        open(path, 'a').write('\\nexpect_close = lambda *a, **k: None\\n')\n"
+                    "    except Exception as e:\n        print('read-only:', type(e).__name__)"
+                ),
+            ),
+            FULL,
+        ),
         "edit the test cells' source and metadata, add a 50-point cell": (_edited_tests(blank), 0.0),
         "hard-coded visible answers": (hard_coded, 0.0),
-        "reach the network, host loopback included": (with_cell(full, (
-            "import socket\nfor address in [('127.0.0.1', " + str(port) + "), ('10.0.0.1', 80), ('1.1.1.1', 53)]:\n"
-            "    try:\n        socket.create_connection(address, timeout=2).close()\n        print('CONNECTED', address)\n"
-            "    except OSError as e:\n        print('no network:', type(e).__name__)"
-        )), FULL),
-        "detect the grading run and answer differently": (with_solution(sigmoid_only, "basic_sigmoid", (
-            "import os, sys\ndef basic_sigmoid(x):\n"
-            "    if os.environ.get('NBGRADER_EXECUTION') or 'nndl.wire' in sys.modules:\n"
-            "        return 0.8807970779778823\n    raise NotImplementedError")), 1.0),
-        "a background process that outlives grading": (with_cell(full, (
-            f"import subprocess\nsubprocess.Popen(['/bin/sh', '-c', 'sleep 900 # {MARKER}'], start_new_session=True)"
-        ), at_end=True), FULL),
-        "a fork bomb": (with_cell(full, "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
-                                  at_end=True), FULL),
-        "kill the grader": (with_cell(full, (
-            "import os, signal\nfor pid in range(1, 70000):\n    if pid != os.getpid():\n"
-            "        try:\n            os.kill(pid, signal.SIGKILL)\n        except OSError:\n            pass\n"
-            "try:\n    os.killpg(0, signal.SIGKILL)\nexcept OSError:\n    pass"
-        ), before="sigmoid_test"), FULL),
+        "reach the network, host loopback included": (
+            with_cell(
+                full,
+                (
+                    "import socket\nfor address in [('127.0.0.1', "
+                    + str(port)
+                    + "), ('10.0.0.1', 80), ('1.1.1.1', 53)]:\n"
+                    "    try:\n        socket.create_connection(address, timeout=2).close()\n        print('CONNECTED', address)\n"
+                    "    except OSError as e:\n        print('no network:', type(e).__name__)"
+                ),
+            ),
+            FULL,
+        ),
+        "detect the grading run and answer differently": (
+            with_solution(
+                sigmoid_only,
+                "basic_sigmoid",
+                (
+                    "import os, sys\ndef basic_sigmoid(x):\n"
+                    "    if os.environ.get('NBGRADER_EXECUTION') or 'nndl.wire' in sys.modules:\n"
+                    "        return 0.8807970779778823\n    raise NotImplementedError"
+                ),
+            ),
+            1.0,
+        ),
+        "a background process that outlives grading": (
+            with_cell(
+                full,
+                (
+                    f"import subprocess\nsubprocess.Popen(['/bin/sh', '-c', 'sleep 900 # {MARKER}'], start_new_session=True)"
+                ),
+                at_end=True,
+            ),
+            FULL,
+        ),
+        "a fork bomb": (
+            with_cell(
+                full,
+                "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
+                at_end=True,
+            ),
+            FULL,
+        ),
+        "kill the grader": (
+            with_cell(
+                full,
+                (
+                    "import os, signal\nfor pid in range(1, 70000):\n    if pid != os.getpid():\n"
+                    "        try:\n            os.kill(pid, signal.SIGKILL)\n        except OSError:\n            pass\n"
+                    "try:\n    os.killpg(0, signal.SIGKILL)\nexcept OSError:\n    pass"
+                ),
+                before="sigmoid_test",
+            ),
+            FULL,
+        ),
         "os._exit part-way": (with_cell(full, "import os\nos._exit(3)", before="sigmoid_test"), FULL),
     }
 
@@ -203,8 +322,14 @@ def _edited_tests(blank):
             meta["points"] = 100
             meta["locked"] = False
     extra = nbformat.v4.new_code_cell("print('free points')")
-    extra.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": False, "points": 50,
-                                  "grade_id": "bonus_test", "schema_version": 3}
+    extra.metadata["nbgrader"] = {
+        "grade": True,
+        "solution": False,
+        "locked": False,
+        "points": 50,
+        "grade_id": "bonus_test",
+        "schema_version": 3,
+    }
     nb.cells.append(extra)
     copied = next(c for c in nb.cells if _gid(c) == "sigmoid_test")
     nb.cells.append(_copy_cell(copied))
@@ -224,8 +349,14 @@ def _malformed(full, blank, other) -> dict:
     test = next(c for c in duplicated.cells if _gid(c) == "sigmoid_test")
     duplicated.cells.insert(duplicated.cells.index(test) + 1, _copy_cell(test))
     claimed = with_cell(full, "print('bonus')", at_end=True)
-    claimed.cells[-1].metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "points": 50,
-                                             "grade_id": "bonus_test", "schema_version": 3}
+    claimed.cells[-1].metadata["nbgrader"] = {
+        "grade": True,
+        "solution": False,
+        "locked": True,
+        "points": 50,
+        "grade_id": "bonus_test",
+        "schema_version": 3,
+    }
     no_solutions = copy.deepcopy(full)
     no_solutions.cells = [c for c in no_solutions.cells if _gid(c) not in ("L1", "L2")]
     v3 = nbformat.writes(nbformat.convert(copy.deepcopy(full), 3), version=3)
@@ -242,18 +373,33 @@ def _malformed(full, blank, other) -> dict:
         # assignment 2 has a sigmoid exercise too, under the same grade_id: that one answer counts
         "another assignment's notebook": (b(other), 1.0),
         "missing solution cells": (b(no_solutions), FULL - 2),
-        "a syntax error in one cell": (b(with_solution(full, "L1", "def L1(yhat, y):\n    return np.sum(np.abs(yhat - y)")),
-                                       FULL - 1),
+        "a syntax error in one cell": (
+            b(with_solution(full, "L1", "def L1(yhat, y):\n    return np.sum(np.abs(yhat - y)")),
+            FULL - 1,
+        ),
         "an infinite loop": (b(with_solution(full, "L2", "def L2(yhat, y):\n    while True:\n        pass")), FULL - 1),
-        "a loop ignoring SIGINT": (b(with_cell(full, (
-            "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"), before="L2_test")),
-            FULL),
-        "a 30 GB allocation": (b(with_cell(full, "import numpy as np\nhuge = np.ones(30 * 10**9 // 8)",
-                                           before="sigmoid_test")), FULL),
-        "100 MB of printed output": (b(with_cell(full, "for _ in range(100):\n    print('x' * 1_000_000)",
-                                                 before="sigmoid_test")), FULL),
-        "a cell sleeping past the timeout": (b(with_cell(full, f"import time\ntime.sleep({10 * CELL_TIMEOUT})",
-                                                         before="sigmoid_test")), FULL),
+        "a loop ignoring SIGINT": (
+            b(
+                with_cell(
+                    full,
+                    ("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"),
+                    before="L2_test",
+                )
+            ),
+            FULL,
+        ),
+        "a 30 GB allocation": (
+            b(with_cell(full, "import numpy as np\nhuge = np.ones(30 * 10**9 // 8)", before="sigmoid_test")),
+            FULL,
+        ),
+        "100 MB of printed output": (
+            b(with_cell(full, "for _ in range(100):\n    print('x' * 1_000_000)", before="sigmoid_test")),
+            FULL,
+        ),
+        "a cell sleeping past the timeout": (
+            b(with_cell(full, f"import time\ntime.sleep({10 * CELL_TIMEOUT})", before="sigmoid_test")),
+            FULL,
+        ),
         "a duplicated test cell": (b(duplicated), FULL),
         "an added cell claiming 50 points": (b(claimed), FULL),
         "the blank release": (b(blank), 0.0),
@@ -269,9 +415,10 @@ def graded_class(tmp_path_factory):
     release_path = notebook_path(ASSIGNMENT, release_dir.parent)
     blank = nbformat.read(str(release_path), as_version=4)
     full = full_solution(blank, nbformat.read(str(notebook_path(ASSIGNMENT)), as_version=4))
-    other = full_solution(nbformat.read(str(notebook_path("02_logistic_regression", PROJECT_ROOT / "release")),
-                                        as_version=4),
-                          nbformat.read(str(notebook_path("02_logistic_regression")), as_version=4))
+    other = full_solution(
+        nbformat.read(str(notebook_path("02_logistic_regression", PROJECT_ROOT / "release")), as_version=4),
+        nbformat.read(str(notebook_path("02_logistic_regression")), as_version=4),
+    )
     listener = _Listener()
     cases = {}
     try:
@@ -294,12 +441,19 @@ def graded_class(tmp_path_factory):
         (folder / "numpy basics – copie ü.ipynb").write_text(nbformat.writes(full), encoding="utf-8")
         cases["oddname"] = ("malformed", "a file name with spaces and non-ASCII characters", 0.0)
 
-        run = grade_submissions(root, [ASSIGNMENT], workers=2, cell_timeout=CELL_TIMEOUT, notebook_timeout=240,
-                                progress=False)
+        run = grade_submissions(
+            root, [ASSIGNMENT], workers=2, cell_timeout=CELL_TIMEOUT, notebook_timeout=240, progress=False
+        )
     finally:
         listener.close()
-    return {"course": course, "run": run, "cases": cases, "listener": listener, "victim_file": victim_file,
-            "victim_digest": victim_digest}
+    return {
+        "course": course,
+        "run": run,
+        "cases": cases,
+        "listener": listener,
+        "victim_file": victim_file,
+        "victim_digest": victim_digest,
+    }
 
 
 def test_no_attack_or_malformed_file_earns_more_than_its_honest_code(graded_class, capsys):
@@ -323,8 +477,15 @@ def test_no_attack_or_malformed_file_earns_more_than_its_honest_code(graded_clas
             problems.append(f"{name}: status {outcome.status} without a reason")
         if not ok:
             problems.append(f"{name}: expected {expected}, got {got} ({outcome.status}: {outcome.reason})")
-        rows.append((kind, name, "rows" if expected is None else f"{expected:g}", f"{got:g}",
-                     f"{outcome.status} {outcome.reason}"[:70]))
+        rows.append(
+            (
+                kind,
+                name,
+                "rows" if expected is None else f"{expected:g}",
+                f"{got:g}",
+                f"{outcome.status} {outcome.reason}"[:70],
+            )
+        )
     with capsys.disabled():
         print("\n" + format_table(rows, right={2, 3}))
     assert not problems, "\n".join(problems)

@@ -11,6 +11,7 @@ folder outside the clone (only the nbgrader settings nndl installs into the
 environment apply there), accepts the full solution within seconds and shows
 a typical mistake's failing check by its message, before the cell's source.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -50,15 +51,32 @@ def _running_lab(serve: Path, cwd: Path, state: Path):
     settings.mkdir(parents=True)
     # Render every cell, so outputs below the fold are in the page to be read.
     (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(state / "lab-settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(state / "lab-workspaces"))
+    env = dict(
+        os.environ,
+        JUPYTERLAB_SETTINGS_DIR=str(state / "lab-settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(state / "lab-workspaces"),
+    )
     port = _free_port()
     log = open(state / "lab.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-         f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={serve}",
-         "--ServerApp.disable_check_xsrf=True", "--allow-root", "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            f"--ServerApp.token={TOKEN}",
+            f"--ServerApp.root_dir={serve}",
+            "--ServerApp.disable_check_xsrf=True",
+            "--allow-root",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        env=env,
+        cwd=cwd,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     _LAB_ROOTS[url] = str(serve)
@@ -70,7 +88,7 @@ def _running_lab(serve: Path, cwd: Path, state: Path):
         except OSError:
             if proc.poll() is not None or time.time() > deadline:
                 log.flush()
-                raise AssertionError("JupyterLab did not start:\n" + (state / "lab.log").read_text()[-3000:])
+                raise AssertionError("JupyterLab did not start:\n" + (state / "lab.log").read_text()[-3000:]) from None
             time.sleep(0.5)
     try:
         yield url
@@ -98,9 +116,17 @@ def browser():
 
     with sync_playwright() as p:
         b = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield b
         b.close()
@@ -129,9 +155,12 @@ def test_release_runs_to_first_exercise_in_jupyterlab(lab, browser, assignment):
         page.screenshot(path=str(Path(lab_screenshot_dir()) / f"{assignment}.png"), full_page=False)
     finally:
         page.close()
-    assert errors, f"{assignment}: running all cells produced no error, expected the first exercise's NotImplementedError"
+    assert errors, (
+        f"{assignment}: running all cells produced no error, expected the first exercise's NotImplementedError"
+    )
     assert "NotImplementedError" in errors[0], (
-        f"{assignment}: the first error shown in JupyterLab is not an unsolved exercise:\n{errors[0][:1500]}")
+        f"{assignment}: the first error shown in JupyterLab is not an unsolved exercise:\n{errors[0][:1500]}"
+    )
     ran = [p for p in prompts if p.strip() not in ("[ ]:", "[*]:", "")]
     assert len(ran) >= 2, f"{assignment}: only {len(ran)} cells ran before stopping ({prompts[:5]})"
 
@@ -187,8 +216,8 @@ def validate_cases(lab):
     """Full and broken submissions of assignment 01, placed in the lab's folder."""
     import nbformat
 
-    from autograder.course import SOURCE_DIR
     from autograder.assignments.submissions import apply_mistake, full_solution, mistakes_for
+    from autograder.course import SOURCE_DIR
 
     assignment = "01_numpy_basics"
     release = nbformat.read(str(notebook_path(assignment, RELEASE_DIR)), as_version=4)
@@ -211,10 +240,14 @@ def lab_root_of(url: str) -> str:
 
 def test_validate_button_accepts_a_solved_notebook_and_rejects_a_broken_one(lab, browser, validate_cases):
     solved = _validate_in_lab(lab, browser, f"{validate_cases}/solved.ipynb")
-    assert "Success" in solved and "passes all the tests" in solved, f"Validate on the full solution said:\n{solved[:1500]}"
+    assert "Success" in solved and "passes all the tests" in solved, (
+        f"Validate on the full solution said:\n{solved[:1500]}"
+    )
     broken = _validate_in_lab(lab, browser, f"{validate_cases}/broken.ipynb")
     assert "Success" not in broken, f"Validate accepted a broken notebook:\n{broken[:1500]}"
-    assert "failed" in broken.lower() or "error" in broken.lower(), f"Validate on a broken notebook said:\n{broken[:1500]}"
+    assert "failed" in broken.lower() or "error" in broken.lower(), (
+        f"Validate on a broken notebook said:\n{broken[:1500]}"
+    )
 
 
 # Validate from a JupyterLab started outside the clone, as on a hub or after `cd release && jupyter lab`:
@@ -229,9 +262,9 @@ def lab_outside(tmp_path_factory):
     import nbformat
     from jupyter_core.paths import jupyter_config_path
 
+    from autograder.assignments.submissions import apply_mistake, full_solution, mistakes_for
     from autograder.course import SOURCE_DIR
     from autograder.course.config import PROJECT_ROOT
-    from autograder.assignments.submissions import apply_mistake, full_solution, mistakes_for
 
     assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: `make browser` installs it"
     folder = tmp_path_factory.mktemp("learner")
@@ -269,7 +302,8 @@ def test_validate_outside_the_clone_is_quick_and_names_the_mistake_first(lab_out
     solved = _press_validate(url, browser, f"{assignment}/solved.ipynb")
     print(f"\n{assignment}: Validate on the full solution answered in {solved.seconds:.1f} s")
     assert "Success" in solved.text and "passes all the tests" in solved.text, (
-        f"Validate on the full solution said:\n{solved.text[:2000]}")
+        f"Validate on the full solution said:\n{solved.text[:2000]}"
+    )
     assert solved.seconds < VALIDATE_SECONDS, f"Validate on the full solution took {solved.seconds:.1f} s"
 
     mistake, checks = mistakes[assignment]
@@ -290,4 +324,5 @@ def test_validate_outside_the_clone_is_quick_and_names_the_mistake_first(lab_out
     text = _squash(broken.text)
     source_start = _squash(failing[0].source.splitlines()[0])
     assert text.index(first) < text.find(source_start) or source_start not in text, (
-        "the test cell's source comes before the message")
+        "the test cell's source comes before the message"
+    )

@@ -6,6 +6,7 @@ draw its figures no wider than the notebook column, quote only numbers it
 computes (see notebook_claims.py), stay independent of the instructor
 package, and end with self-check questions whose answers are folded away.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,7 +54,9 @@ def test_readme_has_one_line_per_notebook():
     readme = (NOTEBOOK_DIR / "README.md").read_text(encoding="utf-8")
     for path in NOTEBOOKS:
         lines = [line for line in readme.splitlines() if path.name in line]
-        assert len(lines) == 1, f"notebooks/README.md should describe {path.name} on exactly one line, found {len(lines)}"
+        assert len(lines) == 1, (
+            f"notebooks/README.md should describe {path.name} on exactly one line, found {len(lines)}"
+        )
 
 
 @pytest.mark.slow
@@ -80,9 +83,7 @@ def test_notebook_runs_top_to_bottom_without_stderr(path, monkeypatch):
     ]
     assert not stderr, f"{path.name} wrote to stderr (warnings count):\n" + "\n".join(stderr)
 
-    figures = sum(
-        "image/png" in output.get("data", {}) for _, cell in _code_cells(nb) for output in cell.outputs
-    )
+    figures = sum("image/png" in output.get("data", {}) for _, cell in _code_cells(nb) for output in cell.outputs)
     assert figures >= 2, f"{path.name} drew {figures} figures; a lecture notebook should show at least 2"
     assert not wrong_numbers, "the prose quotes numbers the notebook does not compute:\n" + "\n".join(wrong_numbers)
     too_wide = figure_width_errors(nb, name=name)
@@ -110,8 +111,7 @@ def _claimed(source, *claims):
 
 
 def test_claim_errors_names_the_cell_and_both_numbers():
-    nb = _claimed("a straight line gets 66.8% right",
-                  {"text": "66.8%", "expr": "100 * acc", "fmt": "{:.1f}%"})
+    nb = _claimed("a straight line gets 66.8% right", {"text": "66.8%", "expr": "100 * acc", "fmt": "{:.1f}%"})
     values = {"100 * acc": 67.5}
     errors = claim_errors(nb, values.__getitem__, name="notebooks/05_shallow_networks.ipynb")
     assert errors == [
@@ -159,9 +159,7 @@ def _stored_versions(path: Path) -> dict[str, str]:
     relative = path.relative_to(ROOT).as_posix()
     for label, spec in [("git index", f":{relative}"), ("git HEAD", f"HEAD:{relative}")]:
         try:
-            shown = subprocess.run(
-                ["git", "-C", str(ROOT), "show", spec], capture_output=True, text=True, check=False
-            )
+            shown = subprocess.run(["git", "-C", str(ROOT), "show", spec], capture_output=True, text=True, check=False)
         except FileNotFoundError:  # no git on this machine: the working tree is all there is
             break
         if shown.returncode == 0:
@@ -202,9 +200,7 @@ _DETAILS = re.compile(r"<details>\s*<summary>[^<]+</summary>(.*?)</details>", re
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids)
 def test_notebook_ends_with_self_check_and_hidden_answers(path):
     cells = nbformat.read(str(path), as_version=4).cells
-    headings = [
-        i for i, c in enumerate(cells) if c.cell_type == "markdown" and re.match(r"#+\s*Self-check", c.source)
-    ]
+    headings = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and re.match(r"#+\s*Self-check", c.source)]
     assert headings, f"{path.name} has no '## Self-check' markdown cell"
     start = headings[-1]
     questions = re.findall(r"^\d+\.\s+\S", cells[start].source, re.M)

@@ -5,6 +5,7 @@ through a caller, hidden-only use, magics, helper cells, corrections); then
 every recorded mistake of every assignment must still apply to the full
 solution and have a consistent derived set.
 """
+
 from __future__ import annotations
 
 import nbformat
@@ -31,28 +32,37 @@ def _solution(grade_id, source):
 
 
 def _test(grade_id, source):
-    return new_code_cell(source, metadata={"nbgrader": {"grade_id": grade_id, "grade": True, "solution": False,
-                                                       "points": 1}})
+    return new_code_cell(
+        source, metadata={"nbgrader": {"grade_id": grade_id, "grade": True, "solution": False, "points": 1}}
+    )
 
 
 @pytest.fixture
 def tiny():
     """square <- sum_of_squares <- norm; a helper cell calling norm; a hidden-only use of cube."""
-    return new_notebook(cells=[
-        new_markdown_cell("# Tiny"),
-        new_code_cell("%matplotlib inline\nimport numpy as np"),
-        _solution("square", "def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION"),
-        _test("square_test", "assert square(3) == 9"),
-        _solution("sums", "def sum_of_squares(v):\n    return sum(square(x) for x in v)\n\n"
-                          "def norm(v):\n    return np.sqrt(sum_of_squares(v))"),
-        _test("sum_of_squares_test", "assert sum_of_squares([1, 2]) == 5"),
-        _test("norm_test", "assert norm([3, 4]) == 5"),
-        new_code_cell("def report(v):\n    print(norm(v))"),
-        _test("report_test", "report([3, 4])"),
-        _solution("cube", "def cube(x):\n    return x ** 3"),
-        _test("cube_test", "print(cube)\n### BEGIN HIDDEN TESTS\nfrom checks import check_cube\n"
-                           "check_cube(cube)\n### END HIDDEN TESTS"),
-    ])
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# Tiny"),
+            new_code_cell("%matplotlib inline\nimport numpy as np"),
+            _solution("square", "def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION"),
+            _test("square_test", "assert square(3) == 9"),
+            _solution(
+                "sums",
+                "def sum_of_squares(v):\n    return sum(square(x) for x in v)\n\n"
+                "def norm(v):\n    return np.sqrt(sum_of_squares(v))",
+            ),
+            _test("sum_of_squares_test", "assert sum_of_squares([1, 2]) == 5"),
+            _test("norm_test", "assert norm([3, 4]) == 5"),
+            new_code_cell("def report(v):\n    print(norm(v))"),
+            _test("report_test", "report([3, 4])"),
+            _solution("cube", "def cube(x):\n    return x ** 3"),
+            _test(
+                "cube_test",
+                "print(cube)\n### BEGIN HIDDEN TESTS\nfrom checks import check_cube\n"
+                "check_cube(cube)\n### END HIDDEN TESTS",
+            ),
+        ]
+    )
 
 
 def test_graph_reads_solutions_functions_and_tests(tiny):
@@ -79,10 +89,19 @@ def test_a_mistake_loses_its_users_and_their_callers(tiny):
 def test_corrections_narrow_or_widen_the_derived_set(tiny):
     graph = CellGraph.from_notebook(tiny)
     edit = (Edit("square", "x * x", "x * abs(x)"),)
-    assert losses(Mistake("plain", "", edit), graph) == {"square_test", "sum_of_squares_test", "norm_test",
-                                                         "report_test"}
-    narrowed = Mistake("neg", "", edit, spares=frozenset({"norm_test", "report_test", "sum_of_squares_test"}),
-                       reason="the callers only square non-negative numbers")
+    assert losses(Mistake("plain", "", edit), graph) == {
+        "square_test",
+        "sum_of_squares_test",
+        "norm_test",
+        "report_test",
+    }
+    narrowed = Mistake(
+        "neg",
+        "",
+        edit,
+        spares=frozenset({"norm_test", "report_test", "sum_of_squares_test"}),
+        reason="the callers only square non-negative numbers",
+    )
     assert losses(narrowed, graph) == {"square_test"}
     widened = Mistake("wide", "", edit, also_loses=frozenset({"cube_test"}), reason="a test of the test")
     assert "cube_test" in losses(widened, graph)

@@ -69,8 +69,9 @@ def archive(tmp_path):
 
 
 def remote_for(url, path, size=True):
-    return RemoteFile(url=url, md5=md5_of(path), size=path.stat().st_size if size else None,
-                      filename=cifar.CIFAR10.filename)
+    return RemoteFile(
+        url=url, md5=md5_of(path), size=path.stat().st_size if size else None, filename=cifar.CIFAR10.filename
+    )
 
 
 class FakeServer:
@@ -369,11 +370,30 @@ def test_build_refuses_pickled_code_in_a_batch(tmp_path):
 def test_command_line_downloads_builds_and_says_how_to_use_it(archive, tmp_path, monkeypatch, capsys):
     path, _ = archive
     dest, cache = tmp_path / "cats", tmp_path / "cache"
-    status = main([
-        "download-cifar10", "--dest", str(dest), "--cache", str(cache), "--url", path.as_uri(),
-        "--md5", md5_of(path), "--no-progress", "--seed", "2",
-        "--n-train", "20", "--n-train-cats", "7", "--n-test", "8", "--n-test-cats", "3",
-    ])
+    status = main(
+        [
+            "download-cifar10",
+            "--dest",
+            str(dest),
+            "--cache",
+            str(cache),
+            "--url",
+            path.as_uri(),
+            "--md5",
+            md5_of(path),
+            "--no-progress",
+            "--seed",
+            "2",
+            "--n-train",
+            "20",
+            "--n-train-cats",
+            "7",
+            "--n-test",
+            "8",
+            "--n-test-cats",
+            "3",
+        ]
+    )
     out = capsys.readouterr().out
     assert status == 0
     assert f"export NNDL_DATA_DIR={dest}" in out
@@ -385,9 +405,19 @@ def test_command_line_downloads_builds_and_says_how_to_use_it(archive, tmp_path,
 
 def test_command_line_reports_errors_without_a_traceback(archive, tmp_path, capsys):
     path, _ = archive
-    status = main([
-        "download-cifar10", "--dest", str(tmp_path / "cats"), "--cache", str(tmp_path / "cache"),
-        "--url", path.as_uri(), "--md5", "1" * 32, "--no-progress",
-    ])
+    status = main(
+        [
+            "download-cifar10",
+            "--dest",
+            str(tmp_path / "cats"),
+            "--cache",
+            str(tmp_path / "cache"),
+            "--url",
+            path.as_uri(),
+            "--md5",
+            "1" * 32,
+            "--no-progress",
+        ]
+    )
     assert status == 1
     assert capsys.readouterr().err.startswith("error: ")

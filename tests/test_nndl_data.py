@@ -110,8 +110,13 @@ def test_load_catvnoncat_takes_an_explicit_folder(tmp_path, monkeypatch):
 
 
 def test_load_catvnoncat_accepts_other_sizes_and_integer_dtypes(tmp_path):
-    write_cat_file(tmp_path / "train_catvnoncat.h5", "train", n=11, n_cats=5,
-                   train_set_y=np.array([1] * 5 + [0] * 6, dtype=np.int32))
+    write_cat_file(
+        tmp_path / "train_catvnoncat.h5",
+        "train",
+        n=11,
+        n_cats=5,
+        train_set_y=np.array([1] * 5 + [0] * 6, dtype=np.int32),
+    )
     write_cat_file(tmp_path / "test_catvnoncat.h5", "test", n=1, n_cats=0)
     _, train_y, test_x, test_y, _ = load_catvnoncat(tmp_path)
     assert train_y.shape == (1, 11) and train_y.dtype == np.int64
@@ -193,8 +198,16 @@ def test_train_keys_in_the_test_file_are_reported(tmp_path):
         ({"train_set_y": np.zeros(5, np.int64)}, ["6 images", "5 labels"]),
         ({"list_classes": np.array([1, 0])}, ["list_classes"]),
     ],
-    ids=["x-small-images", "x-no-channels", "x-float", "y-row", "y-float", "y-not-binary", "length-mismatch",
-         "classes-not-bytes"],
+    ids=[
+        "x-small-images",
+        "x-no-channels",
+        "x-float",
+        "y-row",
+        "y-float",
+        "y-not-binary",
+        "length-mismatch",
+        "classes-not-bytes",
+    ],
 )
 def test_wrong_shape_dtype_or_values(tmp_path, replace, fragments):
     write_cat_file(tmp_path / "train_catvnoncat.h5", "train", **replace)

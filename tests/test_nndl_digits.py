@@ -1,4 +1,5 @@
 """Tests of nndl.digits: the handwritten-digit loader, its split and its checks."""
+
 import sys
 
 import numpy as np
@@ -16,9 +17,12 @@ def mnist():
 def test_mnist_split_has_the_documented_layout(mnist):
     assert mnist.image_shape == (28, 28)
     expected = {
-        "X_train": ((784, 4000), np.float64), "Y_train": ((10, 4000), np.float64),
-        "labels_train": ((1, 4000), np.int64), "X_test": ((784, 1000), np.float64),
-        "Y_test": ((10, 1000), np.float64), "labels_test": ((1, 1000), np.int64),
+        "X_train": ((784, 4000), np.float64),
+        "Y_train": ((10, 4000), np.float64),
+        "labels_train": ((1, 4000), np.int64),
+        "X_test": ((784, 1000), np.float64),
+        "Y_test": ((10, 1000), np.float64),
+        "labels_test": ((1, 1000), np.int64),
     }
     for field, (shape, dtype) in expected.items():
         value = getattr(mnist, field)

@@ -59,7 +59,10 @@ def test_every_nndl_module_imports_without_the_instructor_package(mode):
     env = {**os.environ, "MPLBACKEND": "Agg"}
     result = subprocess.run(
         [sys.executable, "-c", PROBE, INSTRUCTOR_PACKAGE, mode],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert result.returncode == 0, f"importing nndl without {INSTRUCTOR_PACKAGE} failed:\n{result.stderr}"
     report = json.loads(result.stdout.strip().splitlines()[-1])

@@ -1,14 +1,15 @@
 """`build` checks the source metadata first and reports every problem at once."""
+
 from __future__ import annotations
 
 import copy
 
 import nbformat
 import pytest
+from pipeline_course import NOTEBOOK, tiny_source, write_source
 
 from autograder.cli import main
 from autograder.pipeline.validate_source import source_problems
-from pipeline_course import NOTEBOOK, tiny_source, write_source
 
 
 def _cell(nb, grade_id):
@@ -42,8 +43,12 @@ def test_every_metadata_problem_comes_back_in_one_list(tmp_path):
 
     messages = [p.message for p in source_problems(path)]
 
-    expected = ["test cell is not locked", "graded cell without points", "'### BEGIN SOLUTION' is never closed",
-                "'### BEGIN HIDDEN TESTS' is never closed"]
+    expected = [
+        "test cell is not locked",
+        "graded cell without points",
+        "'### BEGIN SOLUTION' is never closed",
+        "'### BEGIN HIDDEN TESTS' is never closed",
+    ]
     for fragment in expected:
         assert any(fragment in m for m in messages), f"no problem mentioning {fragment!r} in {messages}"
     assert len(messages) == len(expected), f"unexpected extra problems: {messages}"
@@ -55,7 +60,8 @@ def test_solution_cell_without_markers_and_unreadable_notebook(tmp_path):
     square.source = "def square(x):\n    return x * x"
     path = write_source(tmp_path, "nomarkers", nb)
     assert [p.message for p in source_problems(path)] == [
-        "solution cell without '### BEGIN SOLUTION' / '### END SOLUTION'"]
+        "solution cell without '### BEGIN SOLUTION' / '### END SOLUTION'"
+    ]
 
     bad = tmp_path / "source" / "garbage" / NOTEBOOK
     bad.parent.mkdir(parents=True)

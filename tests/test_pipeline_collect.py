@@ -1,4 +1,5 @@
 """`collect` turns the shapes instructors have into nbgrader's submitted/ tree, and says what it could not match."""
+
 from __future__ import annotations
 
 import zipfile
@@ -6,10 +7,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from autograder.pipeline.collect import collect_submissions
-from autograder.course import CourseError
 from pipeline_course import NOTEBOOK, tiny_source, write_source
+
+from autograder.course import CourseError
+from autograder.pipeline.collect import collect_submissions
 
 
 @pytest.fixture
@@ -60,8 +61,7 @@ def test_canvas_zip_and_folders_per_student(course, tmp_path):
 
     report = collect_submissions(archive, course)
 
-    assert _submitted(course) == ["doejane/tiny/tiny.ipynb", "lee/other/other_nb.ipynb",
-                                  "roesam/other/other_nb.ipynb"]
+    assert _submitted(course) == ["doejane/tiny/tiny.ipynb", "lee/other/other_nb.ipynb", "roesam/other/other_nb.ipynb"]
     unmatched = {str(path): reason for path, reason in report.unmatched}
     assert set(unmatched) == {"smithkim_4444_5555_homework.ipynb", "../escape.ipynb"}, unmatched
     assert "no assignment matches" in unmatched["smithkim_4444_5555_homework.ipynb"]
@@ -71,8 +71,11 @@ def test_canvas_zip_and_folders_per_student(course, tmp_path):
 
 def test_nbgrader_tree_is_taken_as_it_is(course, tmp_path):
     tree = tmp_path / "export" / "submitted"
-    for student, assignment, name in (("ann", "tiny", NOTEBOOK), ("bob", "other", "other_nb.ipynb"),
-                                      ("cy", "nope", NOTEBOOK)):
+    for student, assignment, name in (
+        ("ann", "tiny", NOTEBOOK),
+        ("bob", "other", "other_nb.ipynb"),
+        ("cy", "nope", NOTEBOOK),
+    ):
         folder = tree / student / assignment
         folder.mkdir(parents=True)
         (folder / name).write_text(_nb_text())

@@ -1,15 +1,16 @@
 """Feedback reads offline (no outside host) and the export covers every student and assignment."""
+
 from __future__ import annotations
 
 import csv
 import re
 
 import pytest
+from pipeline_course import NOTEBOOK, TinyCourse, write_source
 
 from autograder.pipeline.export import export_grades
 from autograder.pipeline.feedback import external_references, generate_feedback
 from autograder.pipeline.grade import grade_submissions
-from pipeline_course import NOTEBOOK, TinyCourse, write_source
 
 pytestmark = pytest.mark.slow
 
@@ -69,8 +70,12 @@ def test_export_has_one_row_per_student_per_assignment(graded, tmp_path):
     tiny = next(a for a in export.assignments if a.assignment == "tiny")
     assert (tiny.submissions, tiny.max_score, tiny.mean, tiny.median) == (4, 5.0, 7 / 4, 1.0)
     rates = {(e.assignment, e.grade_id): (e.passed, e.submissions) for e in export.exercises}
-    assert rates == {("tiny", "square_test"): (2, 4), ("tiny", "cube_test"): (1, 4),
-                     ("tiny2", "square_test"): (1, 2), ("tiny2", "cube_test"): (1, 2)}
+    assert rates == {
+        ("tiny", "square_test"): (2, 4),
+        ("tiny", "cube_test"): (1, 4),
+        ("tiny2", "square_test"): (1, 2),
+        ("tiny2", "cube_test"): (1, 2),
+    }
     assert [e.grade_id for e in export.exercises if e.assignment == "tiny"] == ["square_test", "cube_test"]
     assert export.histogram.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with open(export.pass_rates_csv, newline="") as fh:

@@ -1,4 +1,5 @@
 """Parallel grading gives nbgrader's own scores, skips graded work and loses no submission."""
+
 from __future__ import annotations
 
 import copy
@@ -7,11 +8,11 @@ import os
 import time
 
 import pytest
+from pipeline_course import NOTEBOOK, TinyCourse
 
 from autograder.course import Course
 from autograder.course.gradebook import FAILURES_FILE
 from autograder.pipeline.grade import grade_submissions
-from pipeline_course import NOTEBOOK, TinyCourse
 
 pytestmark = pytest.mark.slow
 
@@ -96,7 +97,9 @@ def _with_cell_before(nb, grade_id, source):
     import nbformat
 
     out = copy.deepcopy(nb)
-    index = next(i for i, c in enumerate(out.cells) if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id)
+    index = next(
+        i for i, c in enumerate(out.cells) if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id
+    )
     out.cells.insert(index, nbformat.v4.new_code_cell(source))
     return out
 
@@ -145,8 +148,7 @@ def test_killed_kernels_timeouts_and_broken_files_get_rows_and_reasons(tmp_path)
 
     def grading_process(p):
         # multiprocessing's resource tracker outlives a run by design; kernels and workers must not
-        return p.is_running() and p.status() != psutil.STATUS_ZOMBIE and \
-            "resource_tracker" not in " ".join(p.cmdline())
+        return p.is_running() and p.status() != psutil.STATUS_ZOMBIE and "resource_tracker" not in " ".join(p.cmdline())
 
     leftovers = [p for p in psutil.Process(os.getpid()).children(recursive=True) if grading_process(p)]
     assert not leftovers, f"processes left running: {[p.cmdline()[:3] for p in leftovers]}"

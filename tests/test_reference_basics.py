@@ -1,11 +1,12 @@
 """Tests of autograder.reference.basics: known values, derivative check, shapes, purity."""
+
 import math
 
 import numpy as np
 import pytest
 
-from autograder.reference.gradcheck import assert_gradient_close, numerical_gradient_of_array, well_conditioned
 from autograder.reference import basics
+from autograder.reference.gradcheck import assert_gradient_close, numerical_gradient_of_array, well_conditioned
 
 LN2, LN3 = math.log(2.0), math.log(3.0)
 

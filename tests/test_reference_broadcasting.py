@@ -1,4 +1,5 @@
 """Known values, shapes and argument checks of autograder.reference.broadcasting."""
+
 import numpy as np
 import pytest
 
@@ -7,12 +8,8 @@ from autograder.reference.broadcasting import calories_percentages, center_featu
 
 def test_calories_percentages_known_values():
     # Column sums are 10, 40, 4 and 1: the percentages can be read off by eye.
-    table = np.array([[5.0, 10.0, 1.0, 0.0],
-                      [3.0, 20.0, 1.0, 1.0],
-                      [2.0, 10.0, 2.0, 0.0]])
-    expected = np.array([[50.0, 25.0, 25.0, 0.0],
-                         [30.0, 50.0, 25.0, 100.0],
-                         [20.0, 25.0, 50.0, 0.0]])
+    table = np.array([[5.0, 10.0, 1.0, 0.0], [3.0, 20.0, 1.0, 1.0], [2.0, 10.0, 2.0, 0.0]])
+    expected = np.array([[50.0, 25.0, 25.0, 0.0], [30.0, 50.0, 25.0, 100.0], [20.0, 25.0, 50.0, 0.0]])
     np.testing.assert_allclose(calories_percentages(table), expected, rtol=0, atol=1e-12)
 
 
@@ -43,10 +40,8 @@ def test_calories_percentages_rejects_bad_input():
 
 
 def test_center_features_known_values():
-    X = np.array([[1.0, 2.0, 3.0],
-                  [10.0, 10.0, 40.0]])
-    expected = np.array([[-1.0, 0.0, 1.0],
-                         [-10.0, -10.0, 20.0]])
+    X = np.array([[1.0, 2.0, 3.0], [10.0, 10.0, 40.0]])
+    expected = np.array([[-1.0, 0.0, 1.0], [-10.0, -10.0, 20.0]])
     np.testing.assert_allclose(center_features(X), expected, rtol=0, atol=1e-12)
 
 

@@ -1,16 +1,17 @@
 """Tests of autograder.reference.deep: known values, gradient checks layer by layer, training, shapes."""
+
 import math
 
 import numpy as np
 import pytest
 
+from autograder.reference import deep, logistic
 from autograder.reference.gradcheck import (
     assert_gradient_close,
     numerical_gradient,
     numerical_gradient_of_array,
     well_conditioned,
 )
-from autograder.reference import deep, logistic
 
 LN3 = math.log(3.0)
 # Sampled pre-activations stay this far from ReLU's kink, so a step of 1e-5 never crosses it.
@@ -109,10 +110,12 @@ def test_sigmoid_and_relu_known_values_and_caches():
 
 def test_activation_backward_known_values():
     # σ'(0) = 1/4 and σ'(ln 3) = 3/16; ReLU passes dA only where Z > 0 (not at Z = 0).
-    np.testing.assert_allclose(deep.sigmoid_backward(np.array([[1.0, 2.0]]), np.array([[0.0, LN3]])),
-                               [[0.25, 0.375]], rtol=1e-15)
-    np.testing.assert_array_equal(deep.relu_backward(np.array([[5.0, 5.0, 5.0]]), np.array([[-1.0, 0.0, 2.0]])),
-                                  [[0.0, 0.0, 5.0]])
+    np.testing.assert_allclose(
+        deep.sigmoid_backward(np.array([[1.0, 2.0]]), np.array([[0.0, LN3]])), [[0.25, 0.375]], rtol=1e-15
+    )
+    np.testing.assert_array_equal(
+        deep.relu_backward(np.array([[5.0, 5.0, 5.0]]), np.array([[-1.0, 0.0, 2.0]])), [[0.0, 0.0, 5.0]]
+    )
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (3, 1), (1, 4), (4, 5)])
@@ -165,12 +168,15 @@ def test_initialize_parameters_scaled_divides_by_the_root_of_the_fan_in():
     np.testing.assert_array_equal(parameters["b3"], np.zeros((1, 1)))
 
 
-@pytest.mark.parametrize(("layer_dims", "error", "message"), [
-    ([5], ValueError, r"layer_dims must list at least the input and output sizes, got \[5\]"),
-    ([5, 0], ValueError, r"layer_dims\[1\] must be at least 1, got 0"),
-    ([5, 2.0], TypeError, r"layer_dims\[1\] must be an integer"),
-    ("54", TypeError, r"layer_dims must be a list of layer sizes"),
-])
+@pytest.mark.parametrize(
+    ("layer_dims", "error", "message"),
+    [
+        ([5], ValueError, r"layer_dims must list at least the input and output sizes, got \[5\]"),
+        ([5, 0], ValueError, r"layer_dims\[1\] must be at least 1, got 0"),
+        ([5, 2.0], TypeError, r"layer_dims\[1\] must be an integer"),
+        ("54", TypeError, r"layer_dims must be a list of layer sizes"),
+    ],
+)
 @pytest.mark.parametrize("initialiser", [deep.initialize_parameters_deep, deep.initialize_parameters_scaled])
 def test_initialisers_reject_bad_layer_dims(initialiser, layer_dims, error, message):
     with pytest.raises(error, match=message):
@@ -202,10 +208,13 @@ def test_linear_forward_known_values_and_cache():
     assert cache[0] is A and cache[1] is W and cache[2] is b, "the linear cache is (A, W, b) itself"
 
 
-@pytest.mark.parametrize(("activation", "expected"), [
-    ("relu", [[0.0, 2.0]]),
-    ("sigmoid", [[0.5, 1 / (1 + math.exp(-2))]]),
-])
+@pytest.mark.parametrize(
+    ("activation", "expected"),
+    [
+        ("relu", [[0.0, 2.0]]),
+        ("sigmoid", [[0.5, 1 / (1 + math.exp(-2))]]),
+    ],
+)
 def test_linear_activation_forward_known_values(activation, expected):
     # W A_prev + b = [[1 − 3 + 2, 2 − 2 + 2]] = [[0, 2]].
     A_prev = np.array([[1.0, 2.0], [3.0, 2.0]])
@@ -295,8 +304,9 @@ def test_L_model_backward_matches_centred_differences(layer_dims, m):
 
     # dA_l is m·∂J/∂A_l: J as a function of A_l runs layers l+1..L, renumbered from 1.
     for layer in range(num_layers):
-        tail = {f"{kind}{k - layer}": parameters[f"{kind}{k}"]
-                for k in range(layer + 1, num_layers + 1) for kind in "Wb"}
+        tail = {
+            f"{kind}{k - layer}": parameters[f"{kind}{k}"] for k in range(layer + 1, num_layers + 1) for kind in "Wb"
+        }
         A_layer = caches[layer][0][0]
         numeric = numerical_gradient(lambda A_: deep.compute_cost(deep.L_model_forward(A_, tail)[0], Y), A_layer)
         assert_gradient_close(f"dA{layer}", grads[f"dA{layer}"], m * numeric)
@@ -400,8 +410,11 @@ def test_models_print_the_recorded_costs(capsys):
     X, Y = separable_data(4, m=8)
     _, costs = deep.L_layer_model(X, Y, [2, 3, 1], learning_rate=0.1, num_iterations=150, print_cost=True)
     lines = capsys.readouterr().out.splitlines()
-    assert lines == [f"Cost after iteration 0: {costs[0]}", f"Cost after iteration 100: {costs[1]}",
-                     f"Cost after iteration 149: {costs[2]}"]
+    assert lines == [
+        f"Cost after iteration 0: {costs[0]}",
+        f"Cost after iteration 100: {costs[1]}",
+        f"Cost after iteration 149: {costs[2]}",
+    ]
 
 
 def test_predict_on_the_hand_worked_network(capsys):
@@ -430,53 +443,85 @@ def _good():
     return parameters, X, Y, AL, caches, grads
 
 
-@pytest.mark.parametrize(("call", "message"), [
-    (lambda p, X, Y, AL, c, g: deep.linear_forward(X, p["W1"].T, p["b1"]),
-     r"W must have shape \(n_l, 3\), got \(3, 4\)"),
-    (lambda p, X, Y, AL, c, g: deep.linear_forward(X, p["W1"], p["b1"].T),
-     r"b must have shape \(4, 1\), got \(1, 4\)"),
-    (lambda p, X, Y, AL, c, g: deep.linear_forward(X[0], p["W1"], p["b1"]),
-     r"A must have shape \(n_prev, m\), got \(5,\)"),
-    (lambda p, X, Y, AL, c, g: deep.linear_activation_forward(X[:2], p["W1"], p["b1"], "relu"),
-     r"W must have shape \(n_l, 2\), got \(4, 3\)"),
-    (lambda p, X, Y, AL, c, g: deep.sigmoid_backward(AL.T, c[1][1]),
-     r"dA must have shape \(1, 5\), got \(5, 1\)"),
-    (lambda p, X, Y, AL, c, g: deep.relu_backward(np.ones((4, 4)), c[0][1]),
-     r"dA must have shape \(4, 5\), got \(4, 4\)"),
-    (lambda p, X, Y, AL, c, g: deep.L_model_forward(X[:2], p),
-     r"W1 must have shape \(n_1, 2\), got \(4, 3\)"),
-    (lambda p, X, Y, AL, c, g: deep.L_model_forward(X, dict(p, W2=p["W2"].T)),
-     r"W2 must have shape \(n_2, 4\), got \(4, 1\)"),
-    (lambda p, X, Y, AL, c, g: deep.L_model_forward(X, dict(p, W3=p["W2"])),
-     r"parameters must hold exactly W1..WL and b1..bL"),
-    (lambda p, X, Y, AL, c, g: deep.compute_cost(AL, Y.ravel()),
-     r"Y must have shape \(1, 5\), got \(5,\)"),
-    (lambda p, X, Y, AL, c, g: deep.linear_backward(np.ones((4, 6)), c[0][0]),
-     r"dZ must have shape \(4, 5\), got \(4, 6\)"),
-    (lambda p, X, Y, AL, c, g: deep.linear_backward(np.ones((4, 5)), c[0][0][:2]),
-     r"cache must be the linear cache \(A_prev, W, b\), got a tuple of length 2"),
-    (lambda p, X, Y, AL, c, g: deep.linear_activation_backward(np.ones((5, 4)), c[0], "relu"),
-     r"dA must have shape \(4, 5\), got \(5, 4\)"),
-    (lambda p, X, Y, AL, c, g: deep.linear_activation_backward(np.ones((4, 5)), c[0], "tanh"),
-     r"activation must be 'sigmoid' or 'relu', got 'tanh'"),
-    (lambda p, X, Y, AL, c, g: deep.L_model_backward(AL[:, :3], Y[:, :3], c),
-     r"AL must have shape \(1, 5\), got \(1, 3\)"),
-    (lambda p, X, Y, AL, c, g: deep.L_model_backward(AL, Y.T, c),
-     r"Y must have shape \(1, 5\), got \(5, 1\)"),
-    (lambda p, X, Y, AL, c, g: deep.L_model_backward(AL, Y, [c[1], c[0]]),
-     r"caches\[1\]\[0\]\[0\] \(A_prev\) must have shape \(1, 5\), the output shape of layer 1, "
-     r"got \(3, 5\)"),
-    (lambda p, X, Y, AL, c, g: deep.L_model_backward(AL, Y, [c[0], (c[1][0], c[0][1])]),
-     r"caches\[1\]\[1\] \(Z\) must have shape \(1, 5\), got \(4, 5\)"),
-    (lambda p, X, Y, AL, c, g: deep.update_parameters(p, dict(g, dW2=g["dW2"].T), 0.1),
-     r"dW2 must have shape \(1, 4\), got \(4, 1\)"),
-    (lambda p, X, Y, AL, c, g: deep.two_layer_model(X, Y, [2, 4, 1], num_iterations=1),
-     r"X must have shape \(2, m\), got \(3, 5\)"),
-    (lambda p, X, Y, AL, c, g: deep.L_layer_model(X, Y[:, :4], [3, 4, 1], num_iterations=1),
-     r"Y must have shape \(1, 5\), got \(1, 4\)"),
-    (lambda p, X, Y, AL, c, g: deep.predict(X, Y[:, :4], p),
-     r"y must have shape \(1, 5\), got \(1, 4\)"),
-])
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda p, X, Y, AL, c, g: deep.linear_forward(X, p["W1"].T, p["b1"]),
+            r"W must have shape \(n_l, 3\), got \(3, 4\)",
+        ),
+        (
+            lambda p, X, Y, AL, c, g: deep.linear_forward(X, p["W1"], p["b1"].T),
+            r"b must have shape \(4, 1\), got \(1, 4\)",
+        ),
+        (
+            lambda p, X, Y, AL, c, g: deep.linear_forward(X[0], p["W1"], p["b1"]),
+            r"A must have shape \(n_prev, m\), got \(5,\)",
+        ),
+        (
+            lambda p, X, Y, AL, c, g: deep.linear_activation_forward(X[:2], p["W1"], p["b1"], "relu"),
+            r"W must have shape \(n_l, 2\), got \(4, 3\)",
+        ),
+        (lambda p, X, Y, AL, c, g: deep.sigmoid_backward(AL.T, c[1][1]), r"dA must have shape \(1, 5\), got \(5, 1\)"),
+        (
+            lambda p, X, Y, AL, c, g: deep.relu_backward(np.ones((4, 4)), c[0][1]),
+            r"dA must have shape \(4, 5\), got \(4, 4\)",
+        ),
+        (lambda p, X, Y, AL, c, g: deep.L_model_forward(X[:2], p), r"W1 must have shape \(n_1, 2\), got \(4, 3\)"),
+        (
+            lambda p, X, Y, AL, c, g: deep.L_model_forward(X, dict(p, W2=p["W2"].T)),
+            r"W2 must have shape \(n_2, 4\), got \(4, 1\)",
+        ),
+        (
+            lambda p, X, Y, AL, c, g: deep.L_model_forward(X, dict(p, W3=p["W2"])),
+            r"parameters must hold exactly W1..WL and b1..bL",
+        ),
+        (lambda p, X, Y, AL, c, g: deep.compute_cost(AL, Y.ravel()), r"Y must have shape \(1, 5\), got \(5,\)"),
+        (
+            lambda p, X, Y, AL, c, g: deep.linear_backward(np.ones((4, 6)), c[0][0]),
+            r"dZ must have shape \(4, 5\), got \(4, 6\)",
+        ),
+        (
+            lambda p, X, Y, AL, c, g: deep.linear_backward(np.ones((4, 5)), c[0][0][:2]),
+            r"cache must be the linear cache \(A_prev, W, b\), got a tuple of length 2",
+        ),
+        (
+            lambda p, X, Y, AL, c, g: deep.linear_activation_backward(np.ones((5, 4)), c[0], "relu"),
+            r"dA must have shape \(4, 5\), got \(5, 4\)",
+        ),
+        (
+            lambda p, X, Y, AL, c, g: deep.linear_activation_backward(np.ones((4, 5)), c[0], "tanh"),
+            r"activation must be 'sigmoid' or 'relu', got 'tanh'",
+        ),
+        (
+            lambda p, X, Y, AL, c, g: deep.L_model_backward(AL[:, :3], Y[:, :3], c),
+            r"AL must have shape \(1, 5\), got \(1, 3\)",
+        ),
+        (lambda p, X, Y, AL, c, g: deep.L_model_backward(AL, Y.T, c), r"Y must have shape \(1, 5\), got \(5, 1\)"),
+        (
+            lambda p, X, Y, AL, c, g: deep.L_model_backward(AL, Y, [c[1], c[0]]),
+            r"caches\[1\]\[0\]\[0\] \(A_prev\) must have shape \(1, 5\), the output shape of layer 1, "
+            r"got \(3, 5\)",
+        ),
+        (
+            lambda p, X, Y, AL, c, g: deep.L_model_backward(AL, Y, [c[0], (c[1][0], c[0][1])]),
+            r"caches\[1\]\[1\] \(Z\) must have shape \(1, 5\), got \(4, 5\)",
+        ),
+        (
+            lambda p, X, Y, AL, c, g: deep.update_parameters(p, dict(g, dW2=g["dW2"].T), 0.1),
+            r"dW2 must have shape \(1, 4\), got \(4, 1\)",
+        ),
+        (
+            lambda p, X, Y, AL, c, g: deep.two_layer_model(X, Y, [2, 4, 1], num_iterations=1),
+            r"X must have shape \(2, m\), got \(3, 5\)",
+        ),
+        (
+            lambda p, X, Y, AL, c, g: deep.L_layer_model(X, Y[:, :4], [3, 4, 1], num_iterations=1),
+            r"Y must have shape \(1, 5\), got \(1, 4\)",
+        ),
+        (lambda p, X, Y, AL, c, g: deep.predict(X, Y[:, :4], p), r"y must have shape \(1, 5\), got \(1, 4\)"),
+    ],
+)
 def test_wrong_shapes_raise_a_value_error_naming_the_argument(call, message):
     with pytest.raises(ValueError, match=message):
         call(*_good())
@@ -485,8 +530,13 @@ def test_wrong_shapes_raise_a_value_error_naming_the_argument(call, message):
 def test_functions_do_not_modify_their_arguments(capsys):
     parameters, X, Y, AL, caches, grads = _good()
     arrays = {"X": X, "Y": Y, "AL": AL, **parameters, **grads}
-    arrays.update({f"caches[{i}] {part}": value for i, ((A, W, b), Z) in enumerate(caches)
-                   for part, value in zip(("A_prev", "W", "b", "Z"), (A, W, b, Z))})
+    arrays.update(
+        {
+            f"caches[{i}] {part}": value
+            for i, ((A, W, b), Z) in enumerate(caches)
+            for part, value in zip(("A_prev", "W", "b", "Z"), (A, W, b, Z))
+        }
+    )
     snapshot = {name: value.copy() for name, value in arrays.items()}
     parameter_keys, grad_keys = set(parameters), set(grads)
 

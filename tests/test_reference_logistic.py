@@ -1,11 +1,12 @@
 """Tests of autograder.reference.logistic: a hand-worked example, gradient checks, training, shapes."""
+
 import math
 
 import numpy as np
 import pytest
 
-from autograder.reference.gradcheck import assert_gradient_close, numerical_gradient, well_conditioned
 from autograder.reference import logistic
+from autograder.reference.gradcheck import assert_gradient_close, numerical_gradient, well_conditioned
 
 LN3 = math.log(3.0)
 
@@ -51,11 +52,14 @@ def test_initialize_with_zeros():
     assert type(b) is float and b == 0.0
 
 
-@pytest.mark.parametrize(("dim", "error", "message"), [
-    (0, ValueError, "dim must be at least 1, got 0"),
-    (2.5, TypeError, "dim must be an integer"),
-    (True, TypeError, "dim must be an integer"),
-])
+@pytest.mark.parametrize(
+    ("dim", "error", "message"),
+    [
+        (0, ValueError, "dim must be at least 1, got 0"),
+        (2.5, TypeError, "dim must be an integer"),
+        (True, TypeError, "dim must be an integer"),
+    ],
+)
 def test_initialize_with_zeros_rejects_a_bad_dim(dim, error, message):
     with pytest.raises(error, match=message):
         logistic.initialize_with_zeros(dim)
@@ -102,15 +106,20 @@ def test_propagate_stays_finite_and_silent_for_saturated_logits():
     assert np.all(np.isfinite(grads["dw"])) and math.isfinite(grads["db"])
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    ((np.zeros((3, 1)), 0.0, np.zeros((2, 5)), np.zeros((1, 5))), r"w must have shape \(2, 1\), got \(3, 1\)"),
-    ((np.zeros((1, 2)), 0.0, np.zeros((2, 5)), np.zeros((1, 5))), r"w must have shape \(2, 1\), got \(1, 2\)"),
-    ((np.zeros((2, 1)), 0.0, np.zeros((2, 5)), np.zeros(5)), r"Y must have shape \(1, 5\), got \(5,\)"),
-    ((np.zeros((2, 1)), 0.0, np.zeros((2, 5)), np.zeros((1, 4))), r"Y must have shape \(1, 5\), got \(1, 4\)"),
-    ((np.zeros((2, 1)), np.zeros((1, 1)), np.zeros((2, 5)), np.zeros((1, 5))),
-     r"b must be a scalar with shape \(\), got \(1, 1\)"),
-    ((np.zeros((2, 1)), 0.0, np.zeros(5), np.zeros((1, 5))), r"X must have shape \(n_x, m\), got \(5,\)"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((np.zeros((3, 1)), 0.0, np.zeros((2, 5)), np.zeros((1, 5))), r"w must have shape \(2, 1\), got \(3, 1\)"),
+        ((np.zeros((1, 2)), 0.0, np.zeros((2, 5)), np.zeros((1, 5))), r"w must have shape \(2, 1\), got \(1, 2\)"),
+        ((np.zeros((2, 1)), 0.0, np.zeros((2, 5)), np.zeros(5)), r"Y must have shape \(1, 5\), got \(5,\)"),
+        ((np.zeros((2, 1)), 0.0, np.zeros((2, 5)), np.zeros((1, 4))), r"Y must have shape \(1, 5\), got \(1, 4\)"),
+        (
+            (np.zeros((2, 1)), np.zeros((1, 1)), np.zeros((2, 5)), np.zeros((1, 5))),
+            r"b must be a scalar with shape \(\), got \(1, 1\)",
+        ),
+        ((np.zeros((2, 1)), 0.0, np.zeros(5), np.zeros((1, 5))), r"X must have shape \(n_x, m\), got \(5,\)"),
+    ],
+)
 def test_propagate_rejects_wrong_shapes(args, message):
     with pytest.raises(ValueError, match=message):
         logistic.propagate(*args)
@@ -180,8 +189,7 @@ def test_model_trains_and_reports_everything():
     X_train, Y_train = separable_data(3, n_x=3, m=40)
     X_test, Y_test = separable_data(4, n_x=3, m=16)
     d = logistic.model(X_train, Y_train, X_test, Y_test, num_iterations=300, learning_rate=0.5)
-    assert set(d) == {"costs", "Y_prediction_test", "Y_prediction_train", "w", "b", "learning_rate",
-                      "num_iterations"}
+    assert set(d) == {"costs", "Y_prediction_test", "Y_prediction_train", "w", "b", "learning_rate", "num_iterations"}
     assert d["w"].shape == (3, 1) and isinstance(d["b"], float)
     assert d["Y_prediction_train"].shape == (1, 40) and d["Y_prediction_test"].shape == (1, 16)
     assert d["learning_rate"] == 0.5 and d["num_iterations"] == 300 and len(d["costs"]) == 3

@@ -6,13 +6,14 @@ m times the gradient of the mean cost J (the lecture's convention), so they
 are compared with the numerical gradient of the summed cost m·J, while dW and
 db are compared with that of J itself.
 """
+
 import math
 
 import numpy as np
 import pytest
 
-from autograder.reference.gradcheck import assert_gradient_close, numerical_gradient, numerical_gradient_of_array
 from autograder.reference import multiclass as mc
+from autograder.reference.gradcheck import assert_gradient_close, numerical_gradient, numerical_gradient_of_array
 
 LN2, LN3 = math.log(2.0), math.log(3.0)
 
@@ -143,7 +144,9 @@ def test_softmax_cross_entropy_backward_matches_centred_differences(C, m, scale)
 def test_softmax_cross_entropy_backward_known_values():
     AL = np.array([[0.7, 0.1], [0.2, 0.3], [0.1, 0.6]])
     Y = np.array([[1.0, 0.0], [0.0, 0.0], [0.0, 1.0]])
-    np.testing.assert_allclose(mc.softmax_cross_entropy_backward(AL, Y), [[-0.3, 0.1], [0.2, 0.3], [0.1, -0.4]], atol=1e-15)
+    np.testing.assert_allclose(
+        mc.softmax_cross_entropy_backward(AL, Y), [[-0.3, 0.1], [0.2, 0.3], [0.1, -0.4]], atol=1e-15
+    )
 
 
 # L2 regularisation -----------------------------------------------------------
@@ -172,7 +175,9 @@ def test_compute_cost_with_regularization_rejects_bad_arguments():
         mc.compute_cost_with_regularization(AL, Y, {"W1": np.ones((2, 3))}, 0.1)
 
 
-@pytest.mark.parametrize(("n_l", "n_prev", "m", "lambd"), [(3, 4, 5, 0.7), (1, 3, 1, 2.0), (4, 1, 6, 0.1), (2, 2, 3, 0.0)])
+@pytest.mark.parametrize(
+    ("n_l", "n_prev", "m", "lambd"), [(3, 4, 5, 0.7), (1, 3, 1, 2.0), (4, 1, 6, 0.1), (2, 2, 3, 0.0)]
+)
 def test_linear_backward_with_regularization_matches_centred_differences(n_l, n_prev, m, lambd):
     rng = np.random.default_rng(n_l * 1000 + n_prev * 10 + m)
     A_prev, W, b = rng.normal(size=(n_prev, m)), rng.normal(size=(n_l, n_prev)), rng.normal(size=(n_l, 1))
@@ -182,7 +187,7 @@ def test_linear_backward_with_regularization_matches_centred_differences(n_l, n_
     # dZ is m·∂J/∂Z, so J = (1/m) Σ dZ ⊙ (W A_prev + b) + λ/(2m) ‖W‖² has exactly
     # these gradients: dW and db are ∂J/∂W and ∂J/∂b, dA_prev is m·∂J/∂A_prev.
     def cost(A_, W_, b_):
-        return float(np.sum(dZ * (W_ @ A_ + b_)) / m + lambd / (2 * m) * np.sum(W_ ** 2))
+        return float(np.sum(dZ * (W_ @ A_ + b_)) / m + lambd / (2 * m) * np.sum(W_**2))
 
     assert_gradient_close("dW", dW, numerical_gradient(lambda W_: cost(A_prev, W_, b), W))
     assert_gradient_close("db", db, numerical_gradient(lambda b_: cost(A_prev, W, b_), b))
@@ -193,7 +198,9 @@ def test_linear_backward_with_regularization_matches_centred_differences(n_l, n_
 def test_linear_backward_with_regularization_known_values():
     # With dZ = 0 only the penalty's gradient (λ/m) W is left: λ = 3, m = 2.
     W = np.array([[1.0, -2.0]])
-    dA_prev, dW, db = mc.linear_backward_with_regularization(np.zeros((1, 2)), (np.ones((2, 2)), W, np.zeros((1, 1))), 3.0)
+    dA_prev, dW, db = mc.linear_backward_with_regularization(
+        np.zeros((1, 2)), (np.ones((2, 2)), W, np.zeros((1, 1))), 3.0
+    )
     np.testing.assert_allclose(dW, [[1.5, -3.0]], rtol=1e-15)
     np.testing.assert_array_equal(db, [[0.0]])
     np.testing.assert_array_equal(dA_prev, np.zeros((2, 2)))
@@ -271,7 +278,9 @@ def test_dropout_backward_matches_centred_differences_with_a_fixed_mask(shape, k
 
 def test_dropout_backward_known_values_and_shape_check():
     cache = (np.array([[True, False], [False, True]]), 0.5)
-    np.testing.assert_array_equal(mc.dropout_backward(np.array([[1.0, 2.0], [3.0, 4.0]]), cache), [[2.0, 0.0], [0.0, 8.0]])
+    np.testing.assert_array_equal(
+        mc.dropout_backward(np.array([[1.0, 2.0], [3.0, 4.0]]), cache), [[2.0, 0.0], [0.0, 8.0]]
+    )
     with pytest.raises(ValueError, match=r"dA must have shape \(2, 2\), got \(2, 3\)"):
         mc.dropout_backward(np.ones((2, 3)), cache)
 
@@ -290,7 +299,9 @@ def test_initialize_parameters_he_draws_in_layer_order_with_fan_in_scaling():
     assert abs(big.var() - 2 / 400) < 0.0003
 
 
-@pytest.mark.parametrize(("m", "size", "sizes"), [(10, 4, [4, 4, 2]), (8, 4, [4, 4]), (1, 64, [1]), (5, 1, [1] * 5), (3, 7, [3])])
+@pytest.mark.parametrize(
+    ("m", "size", "sizes"), [(10, 4, [4, 4, 2]), (8, 4, [4, 4]), (1, 64, [1]), (5, 1, [1] * 5), (3, 7, [3])]
+)
 def test_random_mini_batches_partition_the_shuffled_examples(m, size, sizes):
     X = np.arange(2 * m, dtype=float).reshape(2, m)
     Y = mc.one_hot((np.arange(m) % 3).reshape(1, m), 3)
@@ -431,8 +442,16 @@ def _blobs(m, seed):
 def test_model_learns_separable_blobs_and_is_reproducible():
     X, Y, labels = _blobs(300, seed=0)
     epochs_seen = []
-    parameters, costs = mc.model(X, Y, [2, 8, 8, 8, 3], learning_rate=0.1, num_epochs=15, mini_batch_size=32,
-                                 seed=3, on_epoch_end=lambda epoch, p: epochs_seen.append(epoch))
+    parameters, costs = mc.model(
+        X,
+        Y,
+        [2, 8, 8, 8, 3],
+        learning_rate=0.1,
+        num_epochs=15,
+        mini_batch_size=32,
+        seed=3,
+        on_epoch_end=lambda epoch, p: epochs_seen.append(epoch),
+    )
     assert len(costs) == 15 and all(type(c) is float for c in costs)
     assert epochs_seen == list(range(15))
     assert costs[-1] < costs[0] / 5, f"the cost barely fell: {costs[0]:.3f} → {costs[-1]:.3f}"
@@ -479,8 +498,9 @@ def test_the_assignment_settings_reach_90_percent_on_held_out_mnist_digits():
     from nndl.digits import load_digits
 
     data = load_digits()
-    parameters, costs = mc.model(data.X_train, data.Y_train, [784, 256, 64, 32, 10], learning_rate=0.1,
-                                 num_epochs=15, mini_batch_size=64, seed=1)
+    parameters, costs = mc.model(
+        data.X_train, data.Y_train, [784, 256, 64, 32, 10], learning_rate=0.1, num_epochs=15, mini_batch_size=64, seed=1
+    )
     accuracy = float(np.mean(mc.predict(data.X_test, parameters) == data.labels_test))
     assert accuracy >= 0.90, f"held-out accuracy {accuracy:.3f} is below 90%"
     assert costs[-1] < costs[0] / 5

@@ -1,4 +1,5 @@
 """autograder.reference.preprocessing.flatten_images: layout, scaling and argument checks."""
+
 import numpy as np
 import pytest
 

@@ -1,11 +1,12 @@
 """Tests of autograder.reference.shallow: hand-worked values, gradient checks, training, shapes."""
+
 import math
 
 import numpy as np
 import pytest
 
-from autograder.reference.gradcheck import assert_gradient_close, numerical_gradient, well_conditioned
 from autograder.reference import shallow
+from autograder.reference.gradcheck import assert_gradient_close, numerical_gradient, well_conditioned
 
 LN2, LN3 = math.log(2.0), math.log(3.0)
 PARAMETER_NAMES = ("W1", "b1", "W2", "b2")
@@ -249,7 +250,10 @@ def test_nn_model_prints_the_cost_every_1000_iterations(capsys):
     shallow.nn_model(X, Y, 2, num_iterations=2001, print_cost=True)
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == [
-        "Cost after iteration 0", "Cost after iteration 1000", "Cost after iteration 2000"]
+        "Cost after iteration 0",
+        "Cost after iteration 1000",
+        "Cost after iteration 2000",
+    ]
 
 
 def test_planar_flower_recipe_matches_the_course_loader():
@@ -290,30 +294,49 @@ def _good():
     return parameters, cache, grads, X, Y
 
 
-@pytest.mark.parametrize(("call", "message"), [
-    (lambda p, c, g, X, Y: shallow.forward_propagation(X, dict(p, W2=p["W2"].T)),
-     r"W2 must have shape \(n_y, 4\), got \(4, 1\)"),
-    (lambda p, c, g, X, Y: shallow.forward_propagation(X, dict(p, W1=p["W1"].T)),
-     r"W1 must have shape \(n_h, 2\), got \(2, 4\)"),
-    (lambda p, c, g, X, Y: shallow.forward_propagation(X, dict(p, b1=p["b1"].ravel())),
-     r"b1 must have shape \(4, 1\), got \(4,\)"),
-    (lambda p, c, g, X, Y: shallow.forward_propagation(X, {"W1": p["W1"], "b1": p["b1"]}),
-     r"parameters is missing 'W2'"),
-    (lambda p, c, g, X, Y: shallow.backward_propagation(dict(p, W2=p["W2"].T), c, X, Y),
-     r"W2 must have shape \(1, 4\), got \(4, 1\)"),
-    (lambda p, c, g, X, Y: shallow.backward_propagation(p, c, X, Y[:, :3]),
-     r"Y must have shape \(n_y, 5\), got \(1, 3\)"),
-    (lambda p, c, g, X, Y: shallow.backward_propagation(p, dict(c, A1=c["A1"][:, :2]), X, Y),
-     r"A1 must have shape \(4, 5\), got \(4, 2\)"),
-    (lambda p, c, g, X, Y: shallow.compute_cost(c["A2"], Y.ravel()),
-     r"Y must have shape \(1, 5\), got \(5,\)"),
-    (lambda p, c, g, X, Y: shallow.update_parameters(p, dict(g, dW2=g["dW2"].T)),
-     r"dW2 must have shape \(1, 4\), got \(4, 1\)"),
-    (lambda p, c, g, X, Y: shallow.nn_model(X, Y[:, :4], 4, num_iterations=1),
-     r"Y must have shape \(n_y, 5\), got \(1, 4\)"),
-    (lambda p, c, g, X, Y: shallow.predict(p, X[:1]),
-     r"W1 must have shape \(n_h, 1\), got \(4, 2\)"),
-])
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda p, c, g, X, Y: shallow.forward_propagation(X, dict(p, W2=p["W2"].T)),
+            r"W2 must have shape \(n_y, 4\), got \(4, 1\)",
+        ),
+        (
+            lambda p, c, g, X, Y: shallow.forward_propagation(X, dict(p, W1=p["W1"].T)),
+            r"W1 must have shape \(n_h, 2\), got \(2, 4\)",
+        ),
+        (
+            lambda p, c, g, X, Y: shallow.forward_propagation(X, dict(p, b1=p["b1"].ravel())),
+            r"b1 must have shape \(4, 1\), got \(4,\)",
+        ),
+        (
+            lambda p, c, g, X, Y: shallow.forward_propagation(X, {"W1": p["W1"], "b1": p["b1"]}),
+            r"parameters is missing 'W2'",
+        ),
+        (
+            lambda p, c, g, X, Y: shallow.backward_propagation(dict(p, W2=p["W2"].T), c, X, Y),
+            r"W2 must have shape \(1, 4\), got \(4, 1\)",
+        ),
+        (
+            lambda p, c, g, X, Y: shallow.backward_propagation(p, c, X, Y[:, :3]),
+            r"Y must have shape \(n_y, 5\), got \(1, 3\)",
+        ),
+        (
+            lambda p, c, g, X, Y: shallow.backward_propagation(p, dict(c, A1=c["A1"][:, :2]), X, Y),
+            r"A1 must have shape \(4, 5\), got \(4, 2\)",
+        ),
+        (lambda p, c, g, X, Y: shallow.compute_cost(c["A2"], Y.ravel()), r"Y must have shape \(1, 5\), got \(5,\)"),
+        (
+            lambda p, c, g, X, Y: shallow.update_parameters(p, dict(g, dW2=g["dW2"].T)),
+            r"dW2 must have shape \(1, 4\), got \(4, 1\)",
+        ),
+        (
+            lambda p, c, g, X, Y: shallow.nn_model(X, Y[:, :4], 4, num_iterations=1),
+            r"Y must have shape \(n_y, 5\), got \(1, 4\)",
+        ),
+        (lambda p, c, g, X, Y: shallow.predict(p, X[:1]), r"W1 must have shape \(n_h, 1\), got \(4, 2\)"),
+    ],
+)
 def test_wrong_shapes_raise_a_value_error_naming_the_argument(call, message):
     with pytest.raises(ValueError, match=message):
         call(*_good())

@@ -1,4 +1,5 @@
 """release/ is what nbgrader makes from source/, and it gives nothing away."""
+
 from __future__ import annotations
 
 import re
@@ -6,8 +7,8 @@ import re
 import nbformat
 import pytest
 
-from autograder.pipeline.build import build_release
 from autograder.course import RELEASE_DIR, available_assignments
+from autograder.pipeline.build import build_release
 
 ASSIGNMENTS = available_assignments()
 
@@ -26,7 +27,9 @@ def regenerated(tmp_path_factory):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_release_is_up_to_date(regenerated, assignment):
-    fresh = sorted(p.relative_to(regenerated / assignment) for p in (regenerated / assignment).rglob("*") if p.is_file())
+    fresh = sorted(
+        p.relative_to(regenerated / assignment) for p in (regenerated / assignment).rglob("*") if p.is_file()
+    )
     committed_dir = RELEASE_DIR / assignment
     assert committed_dir.is_dir(), f"release/{assignment} is missing: run `python -m autograder build`"
     committed = sorted(p.relative_to(committed_dir) for p in committed_dir.rglob("*") if p.is_file())
@@ -34,7 +37,9 @@ def test_release_is_up_to_date(regenerated, assignment):
     for rel in fresh:
         a, b = regenerated / assignment / rel, committed_dir / rel
         if rel.suffix == ".ipynb":
-            assert _cells(a) == _cells(b), f"release/{assignment}/{rel} is out of date: run `python -m autograder build`"
+            assert _cells(a) == _cells(b), (
+                f"release/{assignment}/{rel} is out of date: run `python -m autograder build`"
+            )
         else:
             assert a.read_bytes() == b.read_bytes(), f"release/{assignment}/{rel} is out of date"
 
@@ -44,7 +49,10 @@ FORBIDDEN = [
     (re.compile(r"\bautograder\b"), "a mention or import of the instructor package"),
     (re.compile(r"BEGIN HIDDEN TESTS|END HIDDEN TESTS"), "a hidden-test region"),
     (re.compile(r"BEGIN SOLUTION|END SOLUTION"), "a solution region"),
-    (re.compile(r"\breference\b\s*import|from\s+\S*reference\b|import\s+\S*reference\b"), "an import of a reference module"),
+    (
+        re.compile(r"\breference\b\s*import|from\s+\S*reference\b|import\s+\S*reference\b"),
+        "an import of a reference module",
+    ),
 ]
 
 

@@ -6,6 +6,7 @@ venv target for the editable one). nbgrader's Validate handler must then read
 the course's cell timeout wherever the server was started, never a path, and
 the course's own ``nbgrader_config.py`` in the working folder still wins.
 """
+
 from __future__ import annotations
 
 import json
@@ -78,14 +79,24 @@ def test_failure_message_is_the_errors_last_line_wrapped():
     cell = nbformat.v4.new_code_cell("expect_close(...)")
     cell.outputs = [
         nbformat.v4.new_output("stream", name="stdout", text="costs = [0.1]\n"),
-        nbformat.v4.new_output("error", ename="AssertionError", evalue="costs[0] has wrong values. Hint: " + "x " * 60,
-                               traceback=["\x1b[31m---------\x1b[0m", "\x1b[31mAssertionError\x1b[0m: costs[0] ..."]),
+        nbformat.v4.new_output(
+            "error",
+            ename="AssertionError",
+            evalue="costs[0] has wrong values. Hint: " + "x " * 60,
+            traceback=["\x1b[31m---------\x1b[0m", "\x1b[31mAssertionError\x1b[0m: costs[0] ..."],
+        ),
     ]
     message = failure_message(cell, width=40)
     assert " ".join(message.split()).startswith("AssertionError: costs[0] has wrong values. Hint: x x")
     assert all(len(line) <= 40 for line in message.splitlines())
     timeout = nbformat.v4.new_code_cell("train()")
-    timeout.outputs = [nbformat.v4.new_output("error", ename="CellTimeoutError", evalue="",
-                                              traceback=["\x1b[0;31mCellTimeoutError\x1b[0m: No reply from kernel"])]
+    timeout.outputs = [
+        nbformat.v4.new_output(
+            "error",
+            ename="CellTimeoutError",
+            evalue="",
+            traceback=["\x1b[0;31mCellTimeoutError\x1b[0m: No reply from kernel"],
+        )
+    ]
     assert failure_message(timeout) == "CellTimeoutError: No reply from kernel"
     assert failure_message(nbformat.v4.new_code_cell("x = 1")) is None

@@ -4,6 +4,7 @@ A subpackage declares the source assignment it belongs to in its
 ``__init__.py``, e.g. ``ASSIGNMENT = "02_logistic_regression"``, and
 :func:`package_for` finds it by that declaration, never by its folder name.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -25,7 +26,7 @@ def _declared() -> dict[str, ModuleType]:
         package = importlib.import_module(info.name)
         assignment = getattr(package, "ASSIGNMENT", None)
         if not isinstance(assignment, str):
-            raise TypeError(f"{info.name} must declare the source assignment it belongs to: ASSIGNMENT = \"NN_name\"")
+            raise TypeError(f'{info.name} must declare the source assignment it belongs to: ASSIGNMENT = "NN_name"')
         if assignment in found:
             raise ValueError(f"{info.name} and {found[assignment].__name__} both declare ASSIGNMENT = {assignment!r}")
         found[assignment] = package

@@ -17,6 +17,7 @@ with ``ast`` after IPython's ``TransformerManager`` has turned magics and
 shell escapes into plain Python, so a ``%matplotlib inline`` does not stop
 the parse.
 """
+
 from __future__ import annotations
 
 import ast
@@ -46,9 +47,7 @@ def names_used(tree: ast.AST) -> frozenset[str]:
 def functions_defined(tree: ast.Module) -> dict[str, frozenset[str]]:
     """Top-level function name -> the names its body (defaults and decorators included) uses."""
     return {
-        node.name: names_used(node)
-        for node in tree.body
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        node.name: names_used(node) for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     }
 
 

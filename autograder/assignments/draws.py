@@ -9,6 +9,7 @@ from the course secret, the student, the assignment and the file's checksum:
 earlier week's feedback meet inputs they have never seen, and a regrade of
 the same file meets the same inputs again.
 """
+
 from __future__ import annotations
 
 import contextlib

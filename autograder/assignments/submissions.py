@@ -17,6 +17,7 @@ an input array in place, ``<quantity>_without_<term>`` for a missing factor,
 term or transpose, ``<function>_wrong_axis``, ``<function>_wrong_order``,
 ``<quantity>_wrong_sign``, ``predict_greater_equal``.
 """
+
 from __future__ import annotations
 
 import copy
@@ -109,11 +110,14 @@ def losses(mistake: Mistake, graph: CellGraph) -> frozenset[str]:
     if unknown:
         raise ValueError(f"mistake {mistake.name!r} names unknown test cells {unknown}")
     if not mistake.spares <= derived:
-        raise ValueError(f"mistake {mistake.name!r} spares {sorted(mistake.spares - derived)}, "
-                         f"which it does not reach anyway (derived: {sorted(derived)})")
+        raise ValueError(
+            f"mistake {mistake.name!r} spares {sorted(mistake.spares - derived)}, "
+            f"which it does not reach anyway (derived: {sorted(derived)})"
+        )
     if mistake.also_loses & derived:
-        raise ValueError(f"mistake {mistake.name!r} also_loses {sorted(mistake.also_loses & derived)}, "
-                         f"which it reaches anyway")
+        raise ValueError(
+            f"mistake {mistake.name!r} also_loses {sorted(mistake.also_loses & derived)}, which it reaches anyway"
+        )
     return (derived - mistake.spares) | mistake.also_loses
 
 

@@ -1,4 +1,5 @@
 """The course's bookkeeping around nbgrader: settings, paths, the gradebook, records."""
+
 from autograder.course.folder import (  # noqa: F401 - the package's public names
     ASSIGNMENTS,
     PROJECT_ROOT,

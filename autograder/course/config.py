@@ -18,6 +18,7 @@ its exchange (``<course>/.exchange``).
 A command-line option is one more config value layered on top
 (:func:`load_config`'s ``overrides``), as in nbgrader's apps.
 """
+
 from __future__ import annotations
 
 import os
@@ -42,14 +43,15 @@ class CourseError(ValueError):
 class CourseGrading(Configurable):
     """The course's grading settings that nbgrader itself has no trait for."""
 
-    notebook_timeout = Int(600, help="seconds one whole submission may take (also the kernel's CPU-time limit)"
-                           ).tag(config=True)
+    notebook_timeout = Int(600, help="seconds one whole submission may take (also the kernel's CPU-time limit)").tag(
+        config=True
+    )
     sandbox_memory_bytes = Int(4 * 2**30, help="address space a sandboxed kernel may map").tag(config=True)
     sandbox_processes = Int(256, help="processes a sandboxed kernel may run at once").tag(config=True)
     sandbox_file_bytes = Int(100 * 2**20, help="largest file a sandboxed kernel may write").tag(config=True)
-    blas_threads = Int(
-        1, help="BLAS threads per grading process: several kernels share the cores, so one each"
-    ).tag(config=True)
+    blas_threads = Int(1, help="BLAS threads per grading process: several kernels share the cores, so one each").tag(
+        config=True
+    )
 
 
 # Traits that say where a course lives: never borrowed from another folder's file.
@@ -81,8 +83,9 @@ def config_file_for(root: Path) -> Path:
     return own if own.is_file() else PROJECT_ROOT / CONFIG_FILE
 
 
-def load_config(root: Path | None = None, overrides: dict | None = None, *,
-                settings_from: Path | None = None) -> Config:
+def load_config(
+    root: Path | None = None, overrides: dict | None = None, *, settings_from: Path | None = None
+) -> Config:
     """The traitlets configuration of the course at ``root``.
 
     Parameters

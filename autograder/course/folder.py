@@ -14,6 +14,7 @@ Folder layout (nbgrader's defaults)::
     <root>/feedback/<student>/<assignment>/<notebook>.html
     <root>/gradebook.db
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -29,8 +30,18 @@ from autograder.course.gradebook import CourseGradebook
 from autograder.course.paths import RELEASE_DIR, SOURCE_DIR, CourseError, CoursePaths, validate_student_id
 from autograder.course.records import CellScore
 
-__all__ = ["ASSIGNMENTS", "PROJECT_ROOT", "RELEASE_DIR", "SOURCE_DIR", "CellScore", "Course", "CourseError",
-           "available_assignments", "notebook_path", "validate_student_id"]
+__all__ = [
+    "ASSIGNMENTS",
+    "PROJECT_ROOT",
+    "RELEASE_DIR",
+    "SOURCE_DIR",
+    "CellScore",
+    "Course",
+    "CourseError",
+    "available_assignments",
+    "notebook_path",
+    "validate_student_id",
+]
 
 ASSIGNMENTS = (
     "01_numpy_basics",
@@ -44,9 +55,7 @@ ASSIGNMENTS = (
 
 def available_assignments(source_dir: Path = SOURCE_DIR) -> list[str]:
     """Names of the assignments in ``source_dir`` that hold a notebook, sorted."""
-    return sorted(
-        p.name for p in Path(source_dir).iterdir() if p.is_dir() and any(p.glob("*.ipynb"))
-    )
+    return sorted(p.name for p in Path(source_dir).iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
 def notebook_path(assignment: str, folder: Path = SOURCE_DIR) -> Path:
@@ -136,8 +145,7 @@ class Course:
         result = self.api().generate_assignment(assignment, force=True, create=True)
         if not result["success"]:
             raise CourseError(
-                f"nbgrader generate_assignment {assignment} failed:\n"
-                f"{result.get('error', '')}\n{result.get('log', '')}"
+                f"nbgrader generate_assignment {assignment} failed:\n{result.get('error', '')}\n{result.get('log', '')}"
             )
         return self.paths.release(assignment)
 
@@ -197,7 +205,7 @@ class Course:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / notebook_name
         nbformat.write(notebook, str(path))
-        stamp = timestamp or _dt.datetime.now(_dt.timezone.utc)
+        stamp = timestamp or _dt.datetime.now(_dt.UTC)
         (folder / "timestamp.txt").write_text(stamp.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
         return path
 

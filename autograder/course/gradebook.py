@@ -8,6 +8,7 @@ graded, due dates, and what the export reads. Grading failures also go to
 ``grading_failures.json`` in the course folder (:class:`FailureLog`), so an
 instructor can read the reasons without a database client.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -60,7 +61,7 @@ class CourseGradebook:
         """False only for a SQLite gradebook whose file is not there yet."""
         prefix = "sqlite:///"
         if self.db_url.startswith(prefix):
-            return Path(self.db_url[len(prefix):].split("?", 1)[0]).exists()
+            return Path(self.db_url[len(prefix) :].split("?", 1)[0]).exists()
         return True
 
     # -- assignments -------------------------------------------------------
@@ -93,8 +94,11 @@ class CourseGradebook:
                 submission = gb.find_submission(assignment, student)
             except MissingEntry:
                 return {}
-            return {g.name: CellScore(g.name, float(g.score), float(g.max_score))
-                    for nb in submission.notebooks for g in nb.grades}
+            return {
+                g.name: CellScore(g.name, float(g.score), float(g.max_score))
+                for nb in submission.notebooks
+                for g in nb.grades
+            }
 
     def complete(self, jobs) -> set[Job]:
         """The jobs whose every automatically graded cell has a score."""
@@ -159,8 +163,12 @@ class CourseGradebook:
     def auto_comments(self, assignment: str, student: str) -> list[str]:
         """The automatic comments of a submission's cells (where a failure reason is written)."""
         with self.session() as gb:
-            return [c.auto_comment for nb in gb.find_submission(assignment, student).notebooks
-                    for c in nb.comments if c.auto_comment]
+            return [
+                c.auto_comment
+                for nb in gb.find_submission(assignment, student).notebooks
+                for c in nb.comments
+                if c.auto_comment
+            ]
 
     # -- what the export reads ----------------------------------------------
     def export_csv(self, path: Path) -> None:
@@ -180,12 +188,22 @@ class CourseGradebook:
                     continue
                 for submission in assignment.submissions:
                     penalty = float(submission.late_submission_penalty or 0.0)
-                    cells = [(nb.name, g.name, float(g.score), float(g.max_score))
-                             for nb in submission.notebooks for g in auto_grades(nb)]
-                    rows.append({"assignment": assignment.name, "student": submission.student.id,
-                                 "score": max(0.0, submission.score - penalty),
-                                 "max_score": float(assignment.max_score), "penalty": penalty,
-                                 "notebooks": len(assignment.notebooks), "cells": cells})
+                    cells = [
+                        (nb.name, g.name, float(g.score), float(g.max_score))
+                        for nb in submission.notebooks
+                        for g in auto_grades(nb)
+                    ]
+                    rows.append(
+                        {
+                            "assignment": assignment.name,
+                            "student": submission.student.id,
+                            "score": max(0.0, submission.score - penalty),
+                            "max_score": float(assignment.max_score),
+                            "penalty": penalty,
+                            "notebooks": len(assignment.notebooks),
+                            "cells": cells,
+                        }
+                    )
         return rows
 
     def all_cell_scores(self) -> dict[tuple[str, str, str, str], float]:
@@ -225,5 +243,6 @@ class FailureLog:
 
     @staticmethod
     def record(job: Job, status: str, reason: str, fingerprint: str) -> FailureRecord:
-        return FailureRecord(job.assignment, job.student, status, reason, fingerprint,
-                             time.strftime("%Y-%m-%d %H:%M:%S"))
+        return FailureRecord(
+            job.assignment, job.student, status, reason, fingerprint, time.strftime("%Y-%m-%d %H:%M:%S")
+        )

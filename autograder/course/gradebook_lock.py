@@ -15,6 +15,7 @@ the operating system drops the lock of a process that dies. The lock is
 re-entrant within a process, so nested gradebook sessions share one hold.
 A gradebook that is not a SQLite file (PostgreSQL) needs no lock.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,7 +33,7 @@ def lock_path_for(db_url: str) -> Path:
     """The lock file next to the SQLite file of ``db_url`` (``sqlite:///path``)."""
     if not db_url.startswith(_SQLITE):
         raise ValueError(f"db_url must be a sqlite:/// URL, got {db_url!r}")
-    return Path(db_url[len(_SQLITE):].split("?", 1)[0] + ".lock")
+    return Path(db_url[len(_SQLITE) :].split("?", 1)[0] + ".lock")
 
 
 def process_lock(db_url: str) -> filelock.FileLock | None:

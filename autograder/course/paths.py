@@ -8,6 +8,7 @@ nbgrader's traits (``submitted_directory`` and so on), so a course that
 renames one in its ``nbgrader_config.py`` is followed here. Nothing else in
 the course builds these paths.
 """
+
 from __future__ import annotations
 
 import re

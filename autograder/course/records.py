@@ -4,6 +4,7 @@ The coordinator and the grading workers exchange exactly these dataclasses
 (pickled by :mod:`multiprocessing` over a pipe), and the failure log stores
 :class:`FailureRecord` as JSON. Nothing else describes a job or its outcome.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field

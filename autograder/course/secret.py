@@ -7,6 +7,7 @@ submitted file: the same file always meets the same hidden inputs (a regrade
 gives the same score), another file or another student meets other ones, and
 nobody without the secret can compute them.
 """
+
 from __future__ import annotations
 
 import hashlib

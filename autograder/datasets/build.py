@@ -25,6 +25,7 @@ it into ``DIR/README.md`` between the markers ``CALIBRATION_BEGIN`` and
 * on the committed test file the order is the same: majority baseline <
   logistic regression < 2-layer <= 4-layer.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -85,8 +86,7 @@ def write_contact_sheet(x_orig, y, path, classes=catgen.CLASSES):
     for i, ax in enumerate(axes.ravel()):
         ax.imshow(x_orig[i], interpolation="nearest")
         label = int(y[i])
-        ax.set_title(f"{i}: {classes[label].decode()}", fontsize=10,
-                     color="tab:blue" if label == 1 else "0.25")
+        ax.set_title(f"{i}: {classes[label].decode()}", fontsize=10, color="tab:blue" if label == 1 else "0.25")
         ax.set_axis_off()
     fig.suptitle("Generated cat vs non-cat: the first 32 training images", fontsize=12)
     fig.tight_layout()
@@ -178,27 +178,47 @@ def calibrate(folder=DATASETS_DIR, holdout_size=HOLDOUT_SIZE, holdout_seed=HOLDO
     train_x_orig, train_y, test_x_orig, test_y, _ = load_catvnoncat(folder)
     start = time.perf_counter()
     held_x_orig, held_y = catgen.make_catvnoncat(holdout_size, holdout_cats(holdout_size), holdout_seed)
-    info = {"size": holdout_size, "seed": holdout_seed, "cats": int(held_y.sum()),
-            "render_seconds": time.perf_counter() - start}
+    info = {
+        "size": holdout_size,
+        "seed": holdout_seed,
+        "cats": int(held_y.sum()),
+        "render_seconds": time.perf_counter() - start,
+    }
     X_train, X_test, X_held = flatten(train_x_orig), flatten(test_x_orig), flatten(held_x_orig)
     Y_train, Y_test, Y_held = train_y, test_y, held_y.reshape(1, -1)
 
-    rows = [Row("always the majority class", "no training", majority_accuracy(Y_train),
-                majority_accuracy(Y_test), majority_accuracy(Y_held), 0.0)]
+    rows = [
+        Row(
+            "always the majority class",
+            "no training",
+            majority_accuracy(Y_train),
+            majority_accuracy(Y_test),
+            majority_accuracy(Y_held),
+            0.0,
+        )
+    ]
     predictors = []
     start = time.perf_counter()
     d = logistic.model(X_train, Y_train, X_held, Y_held, num_iterations=2000, learning_rate=0.005)
     seconds = time.perf_counter() - start
-    rows.append(Row("logistic regression", "learning_rate=0.005, 2000 iterations",
-                    _accuracy(d["Y_prediction_train"], Y_train),
-                    _accuracy(logistic.predict(d["w"], d["b"], X_test), Y_test),
-                    _accuracy(d["Y_prediction_test"], Y_held), seconds))
+    rows.append(
+        Row(
+            "logistic regression",
+            "learning_rate=0.005, 2000 iterations",
+            _accuracy(d["Y_prediction_train"], Y_train),
+            _accuracy(logistic.predict(d["w"], d["b"], X_test), Y_test),
+            _accuracy(d["Y_prediction_test"], Y_held),
+            seconds,
+        )
+    )
     predictors.append(lambda X: logistic.predict(d["w"], d["b"], X))
     if not quiet:
         print(f"logistic regression trained in {seconds:.0f} s", flush=True)
 
-    for name, dims, train in (("2-layer [12288, 7, 1]", [12288, 7, 1], deep.two_layer_model),
-                              ("4-layer [12288, 20, 7, 5, 1]", [12288, 20, 7, 5, 1], deep.L_layer_model)):
+    for name, dims, train in (
+        ("2-layer [12288, 7, 1]", [12288, 7, 1], deep.two_layer_model),
+        ("4-layer [12288, 20, 7, 5, 1]", [12288, 20, 7, 5, 1], deep.L_layer_model),
+    ):
         start = time.perf_counter()
         parameters, _ = train(X_train, Y_train, dims, learning_rate=0.0075, num_iterations=2500)
         seconds = time.perf_counter() - start
@@ -210,8 +230,16 @@ def calibrate(folder=DATASETS_DIR, holdout_size=HOLDOUT_SIZE, holdout_seed=HOLDO
 
         predictors.append(predict)
 
-        rows.append(Row(name, "learning_rate=0.0075, 2500 iterations", _accuracy(predict(X_train), Y_train),
-                        _accuracy(predict(X_test), Y_test), _accuracy(predict(X_held), Y_held), seconds))
+        rows.append(
+            Row(
+                name,
+                "learning_rate=0.0075, 2500 iterations",
+                _accuracy(predict(X_train), Y_train),
+                _accuracy(predict(X_test), Y_test),
+                _accuracy(predict(X_held), Y_held),
+                seconds,
+            )
+        )
         if not quiet:
             print(f"{name} trained in {seconds:.0f} s", flush=True)
 
@@ -232,31 +260,50 @@ def most_typical_seed(survey, ordered_only=True):
     """
     medians = np.median(np.array([v[1:] for v in survey.values()]), axis=0)
     eligible = [seed for seed in survey if keeps_the_order(*survey[seed])] if ordered_only else []
-    return min(eligible or survey,
-               key=lambda seed: (float(np.abs(np.array(survey[seed][1:]) - medians).sum()), seed))
+    return min(eligible or survey, key=lambda seed: (float(np.abs(np.array(survey[seed][1:]) - medians).sum()), seed))
 
 
 def check_targets(rows):
     """Return a list of (target, measured, passed) for the difficulty targets."""
     baseline, logistic, two, four = rows
     low, high = LOGISTIC_HELDOUT_RANGE
-    between = min(logistic.heldout, four.heldout) - TWO_LAYER_SLACK <= two.heldout \
+    between = (
+        min(logistic.heldout, four.heldout) - TWO_LAYER_SLACK
+        <= two.heldout
         <= max(logistic.heldout, four.heldout) + TWO_LAYER_SLACK
+    )
     test_order = " < ".join(f"{r.test:.0%}" for r in rows[:3]) + f" <= {four.test:.0%}"
     return [
-        (f"logistic regression train accuracy >= {LOGISTIC_TRAIN_MIN:.0%}",
-         f"{logistic.train:.1%}", logistic.train >= LOGISTIC_TRAIN_MIN),
-        (f"logistic regression held-out accuracy in {low:.0%}-{high:.0%}",
-         f"{logistic.heldout:.1%}", low <= logistic.heldout <= high),
-        (f"logistic regression held-out accuracy >= majority baseline + {BASELINE_MARGIN_MIN * 100:.0f} points",
-         f"{(logistic.heldout - baseline.heldout) * 100:+.1f} points",
-         logistic.heldout - baseline.heldout >= BASELINE_MARGIN_MIN),
-        (f"4-layer held-out accuracy >= logistic + {DEEP_MARGIN_MIN * 100:.0f} points",
-         f"{(four.heldout - logistic.heldout) * 100:+.1f} points", four.heldout - logistic.heldout >= DEEP_MARGIN_MIN),
-        (f"2-layer held-out between the two (or within {TWO_LAYER_SLACK * 100:.0f} points of them)",
-         f"{(two.heldout - logistic.heldout) * 100:+.1f} points over logistic", between),
-        ("test file: majority baseline < logistic < 2-layer <= 4-layer", test_order,
-         keeps_the_order(baseline.test, logistic.test, two.test, four.test)),
+        (
+            f"logistic regression train accuracy >= {LOGISTIC_TRAIN_MIN:.0%}",
+            f"{logistic.train:.1%}",
+            logistic.train >= LOGISTIC_TRAIN_MIN,
+        ),
+        (
+            f"logistic regression held-out accuracy in {low:.0%}-{high:.0%}",
+            f"{logistic.heldout:.1%}",
+            low <= logistic.heldout <= high,
+        ),
+        (
+            f"logistic regression held-out accuracy >= majority baseline + {BASELINE_MARGIN_MIN * 100:.0f} points",
+            f"{(logistic.heldout - baseline.heldout) * 100:+.1f} points",
+            logistic.heldout - baseline.heldout >= BASELINE_MARGIN_MIN,
+        ),
+        (
+            f"4-layer held-out accuracy >= logistic + {DEEP_MARGIN_MIN * 100:.0f} points",
+            f"{(four.heldout - logistic.heldout) * 100:+.1f} points",
+            four.heldout - logistic.heldout >= DEEP_MARGIN_MIN,
+        ),
+        (
+            f"2-layer held-out between the two (or within {TWO_LAYER_SLACK * 100:.0f} points of them)",
+            f"{(two.heldout - logistic.heldout) * 100:+.1f} points over logistic",
+            between,
+        ),
+        (
+            "test file: majority baseline < logistic < 2-layer <= 4-layer",
+            test_order,
+            keeps_the_order(baseline.test, logistic.test, two.test, four.test),
+        ),
     ]
 
 
@@ -272,8 +319,9 @@ def format_table(rows, info):
     for r in rows:
         lead = "—" if r is baseline else f"{(r.heldout - baseline.heldout) * 100:+.1f} points"
         seconds = "—" if r is baseline else f"{r.seconds:.0f} s"
-        lines.append(f"| {r.model} | {r.settings} | {r.train:.1%} | {r.test:.1%} | {r.heldout:.1%} "
-                     f"| {lead} | {seconds} |")
+        lines.append(
+            f"| {r.model} | {r.settings} | {r.train:.1%} | {r.test:.1%} | {r.heldout:.1%} | {lead} | {seconds} |"
+        )
     lines += [
         "",
         f"Baseline: always answering the more frequent class of the images scored (non-cat on the "
@@ -301,15 +349,16 @@ def _survey_sentence(survey):
     seeds = sorted(survey)
     ordered = [seed for seed in seeds if keeps_the_order(*survey[seed])]
     committed = survey.get(catgen.TEST_SEED)
-    committed_text = (" / ".join(f"{a:.0%}" for a in committed[1:]) if committed
-                      else "not among the candidates")
-    return (f"Test files of the {len(seeds)} candidate seeds {seeds[0]}, {seeds[1]}-{seeds[-1]}: "
-            f"median accuracy {' / '.join(f'{a:.0%}' for a in medians)} (logistic / 2-layer / 4-layer), "
-            f"from {' / '.join(f'{min(v):.0%}-{max(v):.0%}' for v in zip(*models))}. "
-            f"{len(ordered)} of them rank baseline < logistic < 2-layer <= 4-layer "
-            f"({', '.join(map(str, ordered)) or 'none'}). "
-            f"The committed test file (seed {catgen.TEST_SEED}) gives {committed_text}; "
-            f"the most typical of the ranked candidates is seed {most_typical_seed(survey)}.")
+    committed_text = " / ".join(f"{a:.0%}" for a in committed[1:]) if committed else "not among the candidates"
+    return (
+        f"Test files of the {len(seeds)} candidate seeds {seeds[0]}, {seeds[1]}-{seeds[-1]}: "
+        f"median accuracy {' / '.join(f'{a:.0%}' for a in medians)} (logistic / 2-layer / 4-layer), "
+        f"from {' / '.join(f'{min(v):.0%}-{max(v):.0%}' for v in zip(*models))}. "
+        f"{len(ordered)} of them rank baseline < logistic < 2-layer <= 4-layer "
+        f"({', '.join(map(str, ordered)) or 'none'}). "
+        f"The committed test file (seed {catgen.TEST_SEED}) gives {committed_text}; "
+        f"the most typical of the ranked candidates is seed {most_typical_seed(survey)}."
+    )
 
 
 def write_into_readme(readme, table):
@@ -330,20 +379,32 @@ def write_into_readme(readme, table):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.datasets.build",
-                                     description="Write the generated cat vs non-cat files and calibrate them.")
-    parser.add_argument("--out", type=Path, default=DATASETS_DIR,
-                        help=f"folder to write into (default: {DATASETS_DIR})")
-    parser.add_argument("--calibrate", action="store_true",
-                        help="train the reference models and write the table into README.md (a few minutes)")
-    parser.add_argument("--no-build", action="store_true",
-                        help="calibrate the files already in --out instead of rewriting them")
-    parser.add_argument("--holdout", type=int, default=HOLDOUT_SIZE,
-                        help=f"held-out images for the calibration (default: {HOLDOUT_SIZE})")
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder.datasets.build",
+        description="Write the generated cat vs non-cat files and calibrate them.",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=DATASETS_DIR, help=f"folder to write into (default: {DATASETS_DIR})"
+    )
+    parser.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="train the reference models and write the table into README.md (a few minutes)",
+    )
+    parser.add_argument(
+        "--no-build", action="store_true", help="calibrate the files already in --out instead of rewriting them"
+    )
+    parser.add_argument(
+        "--holdout",
+        type=int,
+        default=HOLDOUT_SIZE,
+        help=f"held-out images for the calibration (default: {HOLDOUT_SIZE})",
+    )
     args = parser.parse_args(argv)
     if args.holdout < 2000 and args.calibrate:
-        print(f"note: a held-out sample of {args.holdout} is below the 2000 the targets are stated for",
-              file=sys.stderr)
+        print(
+            f"note: a held-out sample of {args.holdout} is below the 2000 the targets are stated for", file=sys.stderr
+        )
     if not args.no_build:
         build(args.out)
     if not args.calibrate:

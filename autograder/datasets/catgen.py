@@ -17,6 +17,7 @@ reproducible. Nothing here reads or changes NumPy's global random state.
 Public entry points: ``render_image``, ``render_example``, ``catvnoncat_labels``,
 ``catvnoncat_kinds``, ``make_catvnoncat`` and ``write_catvnoncat``.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -27,9 +28,22 @@ import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 __all__ = [
-    "CAT_KINDS", "CLASSES", "DEFAULT_DIFFICULTY", "Difficulty", "KINDS", "LOOKALIKE_KINDS",
-    "OTHER_KINDS", "TEST_SEED", "TRAIN_SEED", "catvnoncat_kinds", "catvnoncat_labels",
-    "image_seed", "make_catvnoncat", "render_example", "render_image", "write_catvnoncat",
+    "CAT_KINDS",
+    "CLASSES",
+    "DEFAULT_DIFFICULTY",
+    "Difficulty",
+    "KINDS",
+    "LOOKALIKE_KINDS",
+    "OTHER_KINDS",
+    "TEST_SEED",
+    "TRAIN_SEED",
+    "catvnoncat_kinds",
+    "catvnoncat_labels",
+    "image_seed",
+    "make_catvnoncat",
+    "render_example",
+    "render_image",
+    "write_catvnoncat",
 ]
 
 IMAGE_SIZE = 64
@@ -53,8 +67,17 @@ TEST_FILE = "test_catvnoncat.h5"
 CAT_KINDS = ("cat_head", "cat_walking", "cat_sitting")
 LOOKALIKE_KINDS = ("dog_head", "dog_body", "fox_head", "fox_body", "owl")
 OTHER_KINDS = (
-    "rabbit", "bear_head", "bird", "fish",
-    "car", "house", "tree", "flower", "ball", "mug", "landscape",
+    "rabbit",
+    "bear_head",
+    "bird",
+    "fish",
+    "car",
+    "house",
+    "tree",
+    "flower",
+    "ball",
+    "mug",
+    "landscape",
 )
 KINDS = CAT_KINDS + LOOKALIKE_KINDS + OTHER_KINDS
 
@@ -138,6 +161,7 @@ DEFAULT_DIFFICULTY = Difficulty()
 # --------------------------------------------------------------------------
 # Colours
 
+
 def _clip8(v):
     return int(min(255, max(0, round(v))))
 
@@ -173,6 +197,7 @@ PINK = (236, 150, 160)
 
 # --------------------------------------------------------------------------
 # Drawing in a subject's own coordinates
+
 
 class _Pen:
     """Draws on an RGBA (or L) image in the subject's unit coordinates.
@@ -241,8 +266,9 @@ def _curve(p0, p1, p2, n=12):
     for k in range(n + 1):
         t = k / n
         u = 1 - t
-        pts.append((u * u * p0[0] + 2 * u * t * p1[0] + t * t * p2[0],
-                    u * u * p0[1] + 2 * u * t * p1[1] + t * t * p2[1]))
+        pts.append(
+            (u * u * p0[0] + 2 * u * t * p1[0] + t * t * p2[0], u * u * p0[1] + 2 * u * t * p1[1] + t * t * p2[1])
+        )
     return pts
 
 
@@ -290,9 +316,17 @@ class _Coat:
         self.muzzle = WHITE if pattern in ("tuxedo", "calico", "patches") else _mix(self.fur, WHITE, 0.35)
         self.slit = rng.rand() < 0.55
         self.eyes_closed = rng.rand() < 0.08
-        self.patches = [(rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(0.25, 0.55),
-                         rng.uniform(0.2, 0.45), rng.uniform(0, 180), rng.randint(2))
-                        for _ in range(rng.randint(3, 6))]
+        self.patches = [
+            (
+                rng.uniform(-1, 1),
+                rng.uniform(-1, 1),
+                rng.uniform(0.25, 0.55),
+                rng.uniform(0.2, 0.45),
+                rng.uniform(0, 180),
+                rng.randint(2),
+            )
+            for _ in range(rng.randint(3, 6))
+        ]
 
     def patch_colors(self):
         if self.pattern == "calico":
@@ -310,8 +344,11 @@ class _Coat:
         elif self.pattern == "tabby":
             for k in range(-4, 5):
                 x = k * 0.22 * sx
-                pen.stroke(_curve((x - 0.1 * sx, -1.2 * sy), (x + 0.12 * sx, 0), (x - 0.05 * sx, 1.2 * sy), 8),
-                           self.marks, 0.07 * max(sx, sy))
+                pen.stroke(
+                    _curve((x - 0.1 * sx, -1.2 * sy), (x + 0.12 * sx, 0), (x - 0.05 * sx, 1.2 * sy), 8),
+                    self.marks,
+                    0.07 * max(sx, sy),
+                )
 
 
 def _cat_head(pen, rng, coat):
@@ -336,21 +373,26 @@ def _cat_head(pen, rng, coat):
         p.ellipse(0, 0.2, rx * 1.05, ry * 0.7, fill)
 
     if coat.pattern == "tabby":
+
         def tabby(p):
             for x in (-0.32, -0.11, 0.11, 0.32):
                 p.stroke([(x * 1.2, -1.0), (x, -0.62), (x * 0.8, -0.38)], coat.marks, 0.075)
             for side in (-1, 1):
                 for k in range(2):
                     y = 0.05 + 0.2 * k
-                    p.stroke(_curve((side * 1.1, y), (side * 0.85, y - 0.06), (side * 0.62, y + 0.04), 6),
-                             coat.marks, 0.07)
+                    p.stroke(
+                        _curve((side * 1.1, y), (side * 0.85, y - 0.06), (side * 0.62, y + 0.04), 6), coat.marks, 0.07
+                    )
+
         pen.clipped(head_shape, tabby)
     elif coat.pattern in ("calico", "tortie", "patches"):
         pen.clipped(head_shape, lambda p: coat.paint(p, 1.0, 0.9))
     elif coat.pattern == "tuxedo":
+
         def bib(p):
             p.ellipse(0, 0.55, 0.62, 0.45, WHITE)
             p.polygon([(-0.12, 0.2), (0.0, -0.5), (0.12, 0.2)], WHITE)
+
         pen.clipped(head_shape, bib)
     elif coat.pattern == "points":
         pen.clipped(head_shape, lambda p: p.ellipse(0, 0.32, 0.5, 0.48, coat.marks))
@@ -389,8 +431,9 @@ def _cat_head(pen, rng, coat):
 def _cat_tail(pen, rng, coat, base, sideways):
     lift = rng.uniform(0.6, 1.4)
     curl = rng.uniform(-0.4, 0.5)
-    pts = _curve(base, (base[0] + sideways * 0.8, base[1] - 0.1),
-                 (base[0] + sideways * (0.7 + curl), base[1] - lift), 14)
+    pts = _curve(
+        base, (base[0] + sideways * 0.8, base[1] - 0.1), (base[0] + sideways * (0.7 + curl), base[1] - lift), 14
+    )
     color = coat.marks if coat.pattern == "points" else coat.fur
     pen.stroke(pts, color, 0.17)
     if coat.pattern == "tabby":
@@ -447,8 +490,12 @@ def _cat_sitting(pen, rng, coat):
             for k in range(5):
                 y = 0.05 + 0.25 * k
                 for side in (-1, 1):
-                    p.stroke(_curve((side * w * 1.3, y), (side * w * 0.7, y + 0.12), (side * w * 0.3, y - 0.02), 6),
-                             coat.marks, 0.075)
+                    p.stroke(
+                        _curve((side * w * 1.3, y), (side * w * 0.7, y + 0.12), (side * w * 0.3, y - 0.02), 6),
+                        coat.marks,
+                        0.075,
+                    )
+
         pen.clipped(body, flank_stripes)
     leg = coat.marks if coat.pattern == "points" else _shade(coat.fur, 0.92)
     for side in (-1, 1):
@@ -511,9 +558,11 @@ def _dog_head(pen, rng):
     if coat.name == "dalmatian":
         pen.clipped(head, lambda p: coat.paint_spots(p, 0.9, 0.9))
     elif coat.name == "beagle":
+
         def saddle_and_blaze(p):
             p.ellipse(0, -0.4, 0.9, 0.5, coat.marks)
             p.polygon([(-0.12, -0.9), (0.12, -0.9), (0.2, 0.4), (-0.2, 0.4)], WHITE)
+
         pen.clipped(head, saddle_and_blaze)
     elif coat.name == "black":
         for side in (-1, 1):
@@ -561,11 +610,11 @@ def _dog_body(pen, rng):
     pen.stroke(_curve((-rx * 0.9, -0.15), (-rx * 1.2, -0.3), (-rx * 1.15, -0.15 - tail_up), 8), coat.fur, 0.14)
     pen.ellipse(0, 0, rx, 0.46, coat.fur)
     if coat.name == "dalmatian":
-        pen.clipped(lambda p, f: p.ellipse(0, 0, rx, 0.46, f),
-                    lambda p: coat.paint_spots(p, rx, 0.5))
+        pen.clipped(lambda p, f: p.ellipse(0, 0, rx, 0.46, f), lambda p: coat.paint_spots(p, rx, 0.5))
     elif coat.name == "beagle":
-        pen.clipped(lambda p, f: p.ellipse(0, 0, rx, 0.46, f),
-                    lambda p: p.ellipse(-0.1, -0.35, 0.75, 0.35, (40, 32, 28)))
+        pen.clipped(
+            lambda p, f: p.ellipse(0, 0, rx, 0.46, f), lambda p: p.ellipse(-0.1, -0.35, 0.75, 0.35, (40, 32, 28))
+        )
     pen.stroke([(rx * 0.8, -0.35), (rx * 1.0, -0.65)], coat.fur, 0.38)
     pen.stroke([(rx * 0.78, -0.32), (rx * 0.98, -0.55)], coat.collar, 0.07)
     _dog_profile_head(pen.at(rx * 1.05, -0.82, 0.9), rng, coat)
@@ -612,8 +661,9 @@ def _fox_body(pen, rng):
     pen.polygon(tail, fur)
     pen.ellipse(-rx * 1.9, 0.08, 0.22, 0.17, (245, 242, 236))
     pen.ellipse(0, 0, rx, 0.42, fur)
-    pen.clipped(lambda p, f: p.ellipse(0, 0, rx, 0.42, f),
-                lambda p: p.ellipse(rx * 0.6, 0.35, 0.55, 0.25, (245, 240, 232)))
+    pen.clipped(
+        lambda p, f: p.ellipse(0, 0, rx, 0.42, f), lambda p: p.ellipse(rx * 0.6, 0.35, 0.55, 0.25, (245, 240, 232))
+    )
     hx, hy = rx * 1.05, -0.55
     pen.stroke([(rx * 0.75, -0.2), (hx, hy)], fur, 0.36)
     pen.polygon([(hx - 0.25, hy - 0.15), (hx + 0.75, hy + 0.12), (hx - 0.05, hy + 0.3)], (245, 240, 232))
@@ -645,7 +695,7 @@ def _owl(pen, rng):
         pen.ellipse(side * 0.72, 0.35, 0.3, 0.7, wing, side * 12)
     belly = _mix(plumage, WHITE, 0.45)
     pen.ellipse(0, 0.55, 0.5, 0.6, belly)
-    for k in range(10):
+    for _ in range(10):
         x, y = rng.uniform(-0.35, 0.35), rng.uniform(0.15, 0.95)
         pen.stroke([(x - 0.07, y - 0.05), (x, y), (x + 0.07, y - 0.05)], wing, 0.035)
     for side in (-1, 1):
@@ -664,6 +714,7 @@ def _owl(pen, rng):
 
 # --------------------------------------------------------------------------
 # Other animals
+
 
 def _rabbit(pen, rng):
     """A sitting rabbit: tall ears, round body, cotton tail."""
@@ -692,8 +743,13 @@ def _rabbit(pen, rng):
 def _bear_head(pen, rng):
     """A bear (or panda) face: round ears on top, pale muzzle, black nose."""
     kind = _pick(rng, ("brown", "brown", "black", "polar", "panda", "teddy"))
-    fur = {"brown": (120, 78, 46), "black": (36, 32, 32), "polar": (240, 236, 222),
-           "panda": (244, 244, 240), "teddy": (196, 150, 96)}[kind]
+    fur = {
+        "brown": (120, 78, 46),
+        "black": (36, 32, 32),
+        "polar": (240, 236, 222),
+        "panda": (244, 244, 240),
+        "teddy": (196, 150, 96),
+    }[kind]
     fur = _vary(rng, fur, 12)
     ears = (24, 24, 24) if kind == "panda" else fur
     for side in (-1, 1):
@@ -757,12 +813,26 @@ def _fish(pen, rng):
 # --------------------------------------------------------------------------
 # Objects
 
+
 def _car(pen, rng):
     """A car seen from the side."""
     paint = _random_color(rng, 20, 235)
     glass = (170, 210, 235)
-    pen.polygon([(-1.5, 0.0), (-1.45, -0.4), (-0.7, -0.45), (-0.35, -0.95), (0.6, -0.95),
-                 (1.0, -0.45), (1.5, -0.35), (1.55, 0.05), (1.5, 0.3), (-1.5, 0.3)], paint)
+    pen.polygon(
+        [
+            (-1.5, 0.0),
+            (-1.45, -0.4),
+            (-0.7, -0.45),
+            (-0.35, -0.95),
+            (0.6, -0.95),
+            (1.0, -0.45),
+            (1.5, -0.35),
+            (1.55, 0.05),
+            (1.5, 0.3),
+            (-1.5, 0.3),
+        ],
+        paint,
+    )
     pen.polygon([(-0.55, -0.47), (-0.28, -0.85), (0.08, -0.85), (0.08, -0.47)], glass)
     pen.polygon([(0.18, -0.47), (0.18, -0.85), (0.55, -0.85), (0.85, -0.47)], glass)
     pen.stroke([(-1.45, -0.05), (1.5, -0.05)], _shade(paint, 0.7), 0.03)
@@ -786,8 +856,9 @@ def _house(pen, rng):
     pen.circle(0.12, 0.7, 0.03, (230, 200, 60))
     for x, y in ((-0.6, 0.1), (0.6, 0.1), (-0.6, 0.6), (0.6, 0.6)):
         pen.polygon([(x - 0.2, y - 0.17), (x + 0.2, y - 0.17), (x + 0.2, y + 0.17), (x - 0.2, y + 0.17)], WHITE)
-        pen.polygon([(x - 0.16, y - 0.13), (x + 0.16, y - 0.13), (x + 0.16, y + 0.13), (x - 0.16, y + 0.13)],
-                    (150, 200, 230))
+        pen.polygon(
+            [(x - 0.16, y - 0.13), (x + 0.16, y - 0.13), (x + 0.16, y + 0.13), (x - 0.16, y + 0.13)], (150, 200, 230)
+        )
         pen.stroke([(x, y - 0.13), (x, y + 0.13)], WHITE, 0.03)
 
 
@@ -798,8 +869,12 @@ def _tree(pen, rng):
     if rng.rand() < 0.6:
         pen.polygon([(-0.15, 0.2), (0.15, 0.2), (0.2, 1.25), (-0.2, 1.25)], trunk)
         for _ in range(9):
-            pen.circle(rng.uniform(-0.6, 0.6), rng.uniform(-0.8, 0.1), rng.uniform(0.35, 0.5),
-                       _shade(leaf, rng.uniform(0.8, 1.15)))
+            pen.circle(
+                rng.uniform(-0.6, 0.6),
+                rng.uniform(-0.8, 0.1),
+                rng.uniform(0.35, 0.5),
+                _shade(leaf, rng.uniform(0.8, 1.15)),
+            )
         if rng.rand() < 0.4:
             for _ in range(6):
                 pen.circle(rng.uniform(-0.6, 0.6), rng.uniform(-0.8, 0.1), 0.07, (210, 30, 30))
@@ -838,15 +913,19 @@ def _ball(pen, rng):
         colors = [_random_color(rng, 40, 255) for _ in range(3)] + [WHITE]
         for k in range(6):
             a0, a1 = k * 60, (k + 1) * 60
-            pts = [(0, 0)] + [(math.cos(math.radians(a)), math.sin(math.radians(a)))
-                              for a in np.linspace(a0, a1, 8)]
+            pts = [(0, 0)] + [(math.cos(math.radians(a)), math.sin(math.radians(a))) for a in np.linspace(a0, a1, 8)]
             pen.polygon(pts, colors[k % 4])
         pen.circle(0, 0, 0.15, WHITE)
     elif style == "football":
         pen.circle(0, 0, 1.0, WHITE)
         for x, y in ((0, 0), (0.65, -0.45), (-0.65, -0.45), (0.6, 0.55), (-0.6, 0.55), (0, 0.95)):
-            pen.polygon([(x + 0.25 * math.cos(a), y + 0.25 * math.sin(a))
-                         for a in np.linspace(0, 2 * math.pi, 6)[:-1] - math.pi / 2], BLACK)
+            pen.polygon(
+                [
+                    (x + 0.25 * math.cos(a), y + 0.25 * math.sin(a))
+                    for a in np.linspace(0, 2 * math.pi, 6)[:-1] - math.pi / 2
+                ],
+                BLACK,
+            )
     elif style == "basket":
         pen.circle(0, 0, 1.0, (220, 110, 30))
         pen.stroke([(-1, 0), (1, 0)], BLACK, 0.04)
@@ -871,8 +950,9 @@ def _mug(pen, rng):
     if rng.rand() < 0.5:
         pen.stroke([(-0.8, 0.2), (0.8, 0.2)], _random_color(rng), 0.15)
     for x in (-0.3, 0.05, 0.4):
-        pen.stroke([(x + 0.1 * math.sin(t * 3), -0.8 - t * 0.25) for t in np.linspace(0, 3, 10)],
-                   (235, 235, 235, 180), 0.06)
+        pen.stroke(
+            [(x + 0.1 * math.sin(t * 3), -0.8 - t * 0.25) for t in np.linspace(0, 3, 10)], (235, 235, 235, 180), 0.06
+        )
 
 
 _DRAWERS = {
@@ -900,6 +980,7 @@ _DRAWERS = {
 # --------------------------------------------------------------------------
 # Backgrounds
 
+
 def _gradient(rng, c1, c2, size):
     angle = rng.uniform(0, 2 * math.pi)
     yy, xx = np.mgrid[0:size, 0:size] / (size - 1)
@@ -914,10 +995,27 @@ def _bg_gradient(rng, size):
 
 
 def _bg_room(rng, size):
-    wall = _vary(rng, _pick(rng, ((230, 220, 200), (200, 210, 190), (180, 190, 210), (240, 200, 170),
-                                   (120, 110, 100), (90, 100, 120), (210, 180, 180))), 20)
-    floor = _vary(rng, _pick(rng, ((150, 100, 60), (120, 80, 50), (180, 140, 100), (110, 110, 110),
-                                    (160, 40, 40), (60, 80, 120))), 20)
+    wall = _vary(
+        rng,
+        _pick(
+            rng,
+            (
+                (230, 220, 200),
+                (200, 210, 190),
+                (180, 190, 210),
+                (240, 200, 170),
+                (120, 110, 100),
+                (90, 100, 120),
+                (210, 180, 180),
+            ),
+        ),
+        20,
+    )
+    floor = _vary(
+        rng,
+        _pick(rng, ((150, 100, 60), (120, 80, 50), (180, 140, 100), (110, 110, 110), (160, 40, 40), (60, 80, 120))),
+        20,
+    )
     img = _gradient(rng, wall, _shade(wall, rng.uniform(0.7, 1.0)), size)
     draw = ImageDraw.Draw(img)
     horizon = int(size * rng.uniform(0.5, 0.82))
@@ -953,8 +1051,9 @@ def _bg_room(rng, size):
         x0 = int(rng.uniform(-0.3, 0.6) * size)
         y0 = horizon - int(rng.uniform(0.15, 0.3) * size)
         draw.rounded_rectangle((x0, y0, x0 + int(0.55 * size), horizon + 20), radius=12, fill=sofa)
-        draw.rounded_rectangle((x0 + 10, y0 + 25, x0 + int(0.55 * size) - 10, horizon + 10), radius=8,
-                               fill=_shade(sofa, 0.85))
+        draw.rounded_rectangle(
+            (x0 + 10, y0 + 25, x0 + int(0.55 * size) - 10, horizon + 10), radius=8, fill=_shade(sofa, 0.85)
+        )
     return img
 
 
@@ -975,15 +1074,21 @@ def _bg_outdoor(rng, size):
             h = rng.uniform(0.1, 0.3) * size
             w = rng.uniform(0.3, 0.7) * size
             draw.ellipse((cx - w, horizon - h, cx + w, horizon + h), fill=_vary(rng, (90, 130, 80), 25))
-    ground = _vary(rng, _pick(rng, ((90, 160, 60), (110, 170, 70), (70, 130, 50), (200, 180, 130),
-                                     (235, 238, 245), (120, 110, 90))), 20)
+    ground = _vary(
+        rng,
+        _pick(rng, ((90, 160, 60), (110, 170, 70), (70, 130, 50), (200, 180, 130), (235, 238, 245), (120, 110, 90))),
+        20,
+    )
     draw.rectangle((0, horizon, size, size), fill=ground)
     blade_dark, blade_light = _shade(ground, 0.7), _shade(ground, 1.2)
     for _ in range(rng.randint(60, 220)):
         x, y = rng.uniform(0, size), rng.uniform(horizon, size)
         h = rng.uniform(4, 12) * (0.4 + (y - horizon) / max(1, size - horizon))
-        draw.line((x, y, x + rng.uniform(-3, 3), y - h), fill=blade_dark if rng.rand() < 0.5 else blade_light,
-                  width=1 + int(rng.rand() < 0.3))
+        draw.line(
+            (x, y, x + rng.uniform(-3, 3), y - h),
+            fill=blade_dark if rng.rand() < 0.5 else blade_light,
+            width=1 + int(rng.rand() < 0.3),
+        )
     return img
 
 
@@ -1066,14 +1171,14 @@ def _add_clutter(img, rng, n):
         elif kind == 1:
             draw.rectangle((x - r, y - r * 0.6, x + r, y + r * 0.6), fill=c)
         elif kind == 2:
-            draw.line((x, y, x + rng.uniform(-40, 40), y + rng.uniform(-40, 40)), fill=c,
-                      width=int(rng.randint(1, 6)))
+            draw.line((x, y, x + rng.uniform(-40, 40), y + rng.uniform(-40, 40)), fill=c, width=int(rng.randint(1, 6)))
         else:
             draw.polygon([(x, y - r), (x + r, y + r), (x - r, y + r)], fill=c)
 
 
 # --------------------------------------------------------------------------
 # One image
+
 
 def _subject_layer(kind, rng, difficulty):
     """Draw the subject alone, sized and placed, on a transparent canvas."""
@@ -1184,13 +1289,14 @@ def _light_and_noise(pix, rng, difficulty):
 # --------------------------------------------------------------------------
 # Data sets
 
+
 def image_seed(seed, index):
     """The seed of image ``index`` in the data set made with ``seed``.
 
     ``(seed * 1_000_003 + index) mod 2**32``, so data sets with different base
     seeds share no image as long as they hold fewer than a million images.
     """
-    return (int(seed) * _SEED_STRIDE + int(index)) % (2 ** 32)
+    return (int(seed) * _SEED_STRIDE + int(index)) % (2**32)
 
 
 def _choose_kind(rng, is_cat, difficulty):
@@ -1249,7 +1355,7 @@ def catvnoncat_labels(n_images, n_cats, seed):
     if not 0 <= n_cats <= n_images:
         raise ValueError(f"n_cats must be between 0 and n_images={n_images}, got {n_cats}")
     y = np.zeros(n_images, dtype=np.int64)
-    y[np.random.RandomState(int(seed) % (2 ** 32)).permutation(n_images)[:n_cats]] = 1
+    y[np.random.RandomState(int(seed) % (2**32)).permutation(n_images)[:n_cats]] = 1
     return y
 
 
@@ -1263,8 +1369,7 @@ def catvnoncat_kinds(n_images, n_cats, seed, difficulty=DEFAULT_DIFFICULTY):
         ``make_catvnoncat(n_images, n_cats, seed, difficulty)`` shows.
     """
     y = catvnoncat_labels(n_images, n_cats, seed)
-    return [_choose_kind(np.random.RandomState(image_seed(seed, i)), bool(y[i]), difficulty)
-            for i in range(n_images)]
+    return [_choose_kind(np.random.RandomState(image_seed(seed, i)), bool(y[i]), difficulty) for i in range(n_images)]
 
 
 def make_catvnoncat(n_images, n_cats, seed, difficulty=DEFAULT_DIFFICULTY):
@@ -1320,8 +1425,10 @@ def write_catvnoncat(folder, difficulty=DEFAULT_DIFFICULTY):
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for prefix, name, n, n_cats, seed in (("train", TRAIN_FILE, N_TRAIN, N_TRAIN_CATS, TRAIN_SEED),
-                                          ("test", TEST_FILE, N_TEST, N_TEST_CATS, TEST_SEED)):
+    for prefix, name, n, n_cats, seed in (
+        ("train", TRAIN_FILE, N_TRAIN, N_TRAIN_CATS, TRAIN_SEED),
+        ("test", TEST_FILE, N_TEST, N_TEST_CATS, TEST_SEED),
+    ):
         X, y = make_catvnoncat(n, n_cats, seed, difficulty)
         path = folder / name
         with h5py.File(path, "w") as f:

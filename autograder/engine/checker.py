@@ -16,6 +16,7 @@ its :class:`Verdict` carries the message that names the cause, and the
 failing call's inputs. Nothing of the checks' code, tracebacks or file paths
 reaches the message.
 """
+
 from __future__ import annotations
 
 import ast
@@ -24,11 +25,12 @@ import contextlib
 import inspect
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
+
 from nndl import wire
 
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
@@ -178,8 +180,9 @@ class RemoteKernel:
         name = getattr(value, "__name__", None)
         if inspect.isfunction(value) and name in self.local_functions:
             return wire.SourceFunction(name, self.local_functions[name])
-        if callable(value) and not isinstance(value, (wire.ConstantFunction, np.random.Generator,
-                                                      np.random.RandomState)):
+        if callable(value) and not isinstance(
+            value, (wire.ConstantFunction, np.random.Generator, np.random.RandomState)
+        ):
             raise TypeError(f"a check passed the function {value!r} to the notebook; use nndl.wire.ConstantFunction")
         return value
 
@@ -189,17 +192,22 @@ class RemoteKernel:
 
     def call(self, name: str, args: tuple, kwargs: dict):
         payload = (tuple(self._to_wire(a) for a in args), {k: self._to_wire(v) for k, v in kwargs.items()})
-        self.last_call = f"{name}(" + ", ".join(
-            [describe_value(a) for a in args] + [f"{k}={describe_value(v)}" for k, v in kwargs.items()]) + ")"
+        self.last_call = (
+            f"{name}("
+            + ", ".join([describe_value(a) for a in args] + [f"{k}={describe_value(v)}" for k, v in kwargs.items()])
+            + ")"
+        )
         answer = self._exchange(
-            lambda req, rep: f"__import__('nndl.wire').wire.serve_call({name!r}, {req}, {rep})", payload)
+            lambda req, rep: f"__import__('nndl.wire').wire.serve_call({name!r}, {req}, {rep})", payload
+        )
         if not isinstance(answer, dict) or "ok" not in answer:
             raise AssertionError(f"the answer from the notebook's {name} was malformed")
         if not answer["ok"]:
             where = str(answer.get("where") or "").strip()
             raise StudentFunctionError(
                 f"your {name} raised {answer.get('error')}: {answer.get('message')} "
-                f"when called as {self.last_call}" + (f"\n{where}" if where else ""))
+                f"when called as {self.last_call}" + (f"\n{where}" if where else "")
+            )
         if answer.get("global_random_changed") is True:
             np.random.random()  # mirror it here, where a check compares NumPy's global state
         for key, new in (answer.get("mutated") or {}).items():
@@ -213,7 +221,8 @@ def _plain(value, what: str):
     if isinstance(value, wire.Unsupported):
         raise AssertionError(
             f"{what} is a {value.type_name}; only numbers, strings, None, NumPy arrays "
-            "and tuples, lists or dicts of those count as an answer")
+            "and tuples, lists or dicts of those count as an answer"
+        )
     if isinstance(value, (tuple, list)):
         for item in value:
             _plain(item, what)
@@ -253,8 +262,12 @@ class RemoteFunction:
         self._kernel = kernel
         self.__name__ = name
         self.__signature__ = inspect.Signature(
-            [inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in parameters
-             if isinstance(p, str) and p.isidentifier()])
+            [
+                inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                for p in parameters
+                if isinstance(p, str) and p.isidentifier()
+            ]
+        )
 
     def __call__(self, *args, **kwargs):
         return self._kernel.call(self.__name__, args, kwargs)
@@ -313,8 +326,9 @@ class CellChecker:
         namespace = self._namespace()
         kernel.last_call = None
         try:
-            kernel.local_functions = {node.name: ast.unparse(node) for node in ast.parse(visible).body
-                                      if isinstance(node, ast.FunctionDef)}
+            kernel.local_functions = {
+                node.name: ast.unparse(node) for node in ast.parse(visible).body if isinstance(node, ast.FunctionDef)
+            }
         except SyntaxError:
             kernel.local_functions = {}
         try:

@@ -31,6 +31,7 @@ kernel, the cells that ran before are run again in it, and grading goes on:
 the faulty cell scores 0 and the later cells score what they earn. After
 :data:`MAX_RESTARTS` replacements the remaining cells are not run.
 """
+
 from __future__ import annotations
 
 import copy
@@ -107,14 +108,22 @@ class SandboxedExecute(Execute):
         settings = grading_settings(self.config)
         source = _source_notebook(self.config, resources)
         self._tests = {_meta(c)["grade_id"]: c.source for c in source.cells if is_test_cell(c)}
-        trusted = [c.source for c in source.cells
-                   if c.cell_type == "code" and not _meta(c).get("grade") and not _meta(c).get("solution")]
+        trusted = [
+            c.source
+            for c in source.cells
+            if c.cell_type == "code" and not _meta(c).get("grade") and not _meta(c).get("solution")
+        ]
         paths = CoursePaths(self.config)
         self._checker = CellChecker(import_lines(trusted), secret_paths=[paths.root])
-        limits = SandboxLimits(settings.sandbox_memory_bytes, settings.notebook_timeout,
-                               settings.sandbox_processes, settings.sandbox_file_bytes)
-        self._sandbox = Sandbox(limits, work_files=paths.release(resources["nbgrader"]["assignment"]),
-                                isolate=self.sandboxed)
+        limits = SandboxLimits(
+            settings.sandbox_memory_bytes,
+            settings.notebook_timeout,
+            settings.sandbox_processes,
+            settings.sandbox_file_bytes,
+        )
+        self._sandbox = Sandbox(
+            limits, work_files=paths.release(resources["nbgrader"]["assignment"]), isolate=self.sandboxed
+        )
         self._replay: list[str] = []
         self._restarts = 0
         self._gave_up = False
@@ -125,8 +134,9 @@ class SandboxedExecute(Execute):
             self._sandbox.cleanup()
 
     def create_kernel_manager(self):
-        self.km = SandboxedKernelManager(sandbox=self._sandbox, kernel_name=self.kernel_name or "python3",
-                                         config=self.config)
+        self.km = SandboxedKernelManager(
+            sandbox=self._sandbox, kernel_name=self.kernel_name or "python3", config=self.config
+        )
         return self.km
 
     # -- running code in the kernel -------------------------------------------------
@@ -138,7 +148,9 @@ class SandboxedExecute(Execute):
         except DeadKernelError:
             return "died"
         except CellTimeoutError:  # no reply at all, not even to the interrupt
-            cell.outputs = list(cell.get("outputs", [])) + [_error(TIMED_OUT, f"the cell ran past the {self.timeout} s limit")]
+            cell.outputs = list(cell.get("outputs", [])) + [
+                _error(TIMED_OUT, f"the cell ran past the {self.timeout} s limit")
+            ]
             return None if self._responds() else "busy"
         if any(o.get("output_type") == "error" and o.get("ename") == TIMED_OUT for o in cell.outputs):
             return None if self._responds() else "busy"
@@ -176,8 +188,7 @@ class SandboxedExecute(Execute):
             raise KernelTrouble(f"your function ran past the {self.timeout} s limit", usable=self._responds()) from None
         for output in call.outputs:
             if output.get("output_type") == "error" and output.get("ename") == TIMED_OUT:
-                raise KernelTrouble(f"your function ran past the {self.timeout} s limit",
-                                    usable=self._responds())
+                raise KernelTrouble(f"your function ran past the {self.timeout} s limit", usable=self._responds())
 
     def _restart(self) -> bool:
         """A fresh sandboxed kernel with the earlier cells run again; False when out of restarts."""
@@ -215,7 +226,9 @@ class SandboxedExecute(Execute):
         if cell.cell_type != "code":
             return cell, resources
         if self._gave_up:
-            cell.outputs = [_error(KERNEL_DIED, f"not run: the kernel failed {MAX_RESTARTS + 1} times before this cell")]
+            cell.outputs = [
+                _error(KERNEL_DIED, f"not run: the kernel failed {MAX_RESTARTS + 1} times before this cell")
+            ]
             return cell, resources
         if is_test_cell(cell):
             return self._test_cell(cell, resources, index), resources
@@ -229,7 +242,9 @@ class SandboxedExecute(Execute):
 
     def _note_trouble(self, cell, trouble: str) -> None:
         if trouble == "died":
-            cell.outputs = list(cell.get("outputs", [])) + [_error(KERNEL_DIED, "the kernel died while running this cell")]
+            cell.outputs = list(cell.get("outputs", [])) + [
+                _error(KERNEL_DIED, "the kernel died while running this cell")
+            ]
         elif not any(o.get("ename") == TIMED_OUT for o in cell.outputs):
             cell.outputs.append(_error(TIMED_OUT, f"the cell ran past the {self.timeout} s limit"))
 
@@ -246,14 +261,21 @@ class SandboxedExecute(Execute):
         kernel_error = errors[0] if errors else None
         verdict: Verdict
         if trouble is not None:
-            verdict = Verdict(False, "the kernel died while running this cell" if trouble == "died"
-                              else f"the cell ran past the {self.timeout} s limit")
+            verdict = Verdict(
+                False,
+                "the kernel died while running this cell"
+                if trouble == "died"
+                else f"the cell ran past the {self.timeout} s limit",
+            )
         elif timed_out:
             trouble = "slow"
             verdict = Verdict(False, f"the cell ran past the {self.timeout} s limit")
         elif kernel_error is not None:  # already failing in the learner's own run: no call can change that
-            verdict = Verdict(False, f"the visible checks failed in your notebook: "
-                                     f"{kernel_error.get('ename')}: {kernel_error.get('evalue')}")
+            verdict = Verdict(
+                False,
+                f"the visible checks failed in your notebook: "
+                f"{kernel_error.get('ename')}: {kernel_error.get('evalue')}",
+            )
         else:
             remote = RemoteKernel(self._sandbox.channel, self._run_for_checker)
             try:
@@ -269,13 +291,17 @@ class SandboxedExecute(Execute):
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
                 if verdict.passed:
                     first = (output.get("text") or "").strip().splitlines()[:1]
-                    verdict = Verdict(False, "the cell wrote to stderr, which costs its points "
-                                             f"(a warning counts): {first[0] if first else ''}")
+                    verdict = Verdict(
+                        False,
+                        "the cell wrote to stderr, which costs its points "
+                        f"(a warning counts): {first[0] if first else ''}",
+                    )
                 outputs.append(NotebookNode(output_type="stream", name="stdout", text=output.get("text", "")))
                 continue
             if output.get("output_type") == "execute_result":  # never partial credit from a printed value
-                output = NotebookNode(output_type="display_data", data=output.get("data", {}),
-                                      metadata=output.get("metadata", {}))
+                output = NotebookNode(
+                    output_type="display_data", data=output.get("data", {}), metadata=output.get("metadata", {})
+                )
             outputs.append(output)
         if not verdict.passed:
             ename = KERNEL_DIED if trouble == "died" else TIMED_OUT if trouble in ("busy", "slow") else CHECK_FAILED
@@ -299,13 +325,13 @@ def grading_config(config, *, sandboxed: bool = True, seed: int | None = None):
     c = Config()
     c.merge(config)
     c.Autograde.sanitize_preprocessors = [
-        RestoreStructure, *Autograde.class_traits()["sanitize_preprocessors"].default()]
+        RestoreStructure,
+        *Autograde.class_traits()["sanitize_preprocessors"].default(),
+    ]
     c.Autograde.autograde_preprocessors = [
-        SandboxedExecute if p is Execute else p
-        for p in Autograde.class_traits()["autograde_preprocessors"].default()
+        SandboxedExecute if p is Execute else p for p in Autograde.class_traits()["autograde_preprocessors"].default()
     ]
     c.SandboxedExecute.shutdown_kernel = "immediate"
     c.SandboxedExecute.sandboxed = sandboxed
     c.SandboxedExecute.seed = seed
     return c
-

@@ -28,6 +28,7 @@ folder carries the files of :mod:`nndl.wire`.
 :func:`sandbox_problem` says why a sandbox cannot be made on this host
 (no ``bwrap``, namespaces forbidden), or ``None``.
 """
+
 from __future__ import annotations
 
 import os
@@ -78,12 +79,37 @@ def sandbox_problem() -> str | None:
         answer = "bubblewrap (the bwrap command) is not installed: run `make venv` or `apt-get install bubblewrap`"
     else:
         try:
-            done = subprocess.run([bwrap, "--unshare-all", "--die-with-parent", "--uid", str(SANDBOX_UID),
-                                   "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin",
-                                   "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
-                                   "--", "/usr/bin/true"], capture_output=True, text=True, timeout=30)
-            answer = None if done.returncode == 0 else (
-                f"bwrap cannot create its namespaces here ({done.stderr.strip() or f'exit {done.returncode}'})")
+            done = subprocess.run(
+                [
+                    bwrap,
+                    "--unshare-all",
+                    "--die-with-parent",
+                    "--uid",
+                    str(SANDBOX_UID),
+                    "--ro-bind",
+                    "/usr",
+                    "/usr",
+                    "--symlink",
+                    "usr/bin",
+                    "/bin",
+                    "--symlink",
+                    "usr/lib",
+                    "/lib",
+                    "--symlink",
+                    "usr/lib64",
+                    "/lib64",
+                    "--",
+                    "/usr/bin/true",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
+            answer = (
+                None
+                if done.returncode == 0
+                else (f"bwrap cannot create its namespaces here ({done.stderr.strip() or f'exit {done.returncode}'})")
+            )
         except (OSError, subprocess.SubprocessError) as exc:
             answer = f"bwrap could not be run: {exc}"
     _problem_cache["answer"] = answer
@@ -94,9 +120,11 @@ def unsandboxed_exposure() -> str:
     """What a notebook can reach when it runs without the sandbox, in a sentence."""
     import getpass
 
-    return (f"every notebook would run as {getpass.getuser()} with the network, every file that user can "
-            "read or write (the course folder, source/ with its solutions, the gradebook, other students' "
-            "submissions, the installed grader) and the power to signal the grader's processes.")
+    return (
+        f"every notebook would run as {getpass.getuser()} with the network, every file that user can "
+        "read or write (the course folder, source/ with its solutions, the gradebook, other students' "
+        "submissions, the installed grader) and the power to signal the grader's processes."
+    )
 
 
 def _package_root(module_name: str) -> Path:
@@ -189,12 +217,28 @@ class Sandbox:
     def command(self, argv: list[str]) -> list[str]:
         """The full command line that runs ``argv`` (a program inside the sandbox)."""
         limits = self.limits
-        prlimit = ["/usr/bin/prlimit", f"--as={limits.memory_bytes}", f"--cpu={limits.cpu_seconds}",
-                   f"--nproc={limits.processes}", f"--fsize={limits.file_bytes}", "--core=0", "--"]
+        prlimit = [
+            "/usr/bin/prlimit",
+            f"--as={limits.memory_bytes}",
+            f"--cpu={limits.cpu_seconds}",
+            f"--nproc={limits.processes}",
+            f"--fsize={limits.file_bytes}",
+            "--core=0",
+            "--",
+        ]
         if not self.isolate:
             env = [f"{k}={v}" for k, v in self._environment(str(self.home), None).items()]
-            return ["/bin/sh", "-c", 'cd "$0" && exec "$@"', str(self.home), "/usr/bin/env", "-i", *env,
-                    *prlimit, *argv]
+            return [
+                "/bin/sh",
+                "-c",
+                'cd "$0" && exec "$@"',
+                str(self.home),
+                "/usr/bin/env",
+                "-i",
+                *env,
+                *prlimit,
+                *argv,
+            ]
         bwrap = bwrap_path()
         if bwrap is None:
             raise RuntimeError(sandbox_problem())
@@ -211,13 +255,43 @@ class Sandbox:
         data = _data_dir()
         if data is not None:
             binds += ["--ro-bind", str(data), DATA]
-        setenv = [part for key, value in self._environment(HOME, DATA if data else None).items()
-                  for part in ("--setenv", key, value)]
-        command = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--uid", str(SANDBOX_UID),
-                   "--gid", str(SANDBOX_UID), "--cap-drop", "ALL", "--clearenv", *setenv, *binds,
-                   "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-                   "--bind", str(self.channel), str(self.channel), "--bind", str(self.home), HOME,
-                   "--chdir", HOME, "--", *prlimit, *argv]
+        setenv = [
+            part
+            for key, value in self._environment(HOME, DATA if data else None).items()
+            for part in ("--setenv", key, value)
+        ]
+        command = [
+            bwrap,
+            "--unshare-all",
+            "--die-with-parent",
+            "--new-session",
+            "--uid",
+            str(SANDBOX_UID),
+            "--gid",
+            str(SANDBOX_UID),
+            "--cap-drop",
+            "ALL",
+            "--clearenv",
+            *setenv,
+            *binds,
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+            "--tmpfs",
+            "/tmp",
+            "--bind",
+            str(self.channel),
+            str(self.channel),
+            "--bind",
+            str(self.home),
+            HOME,
+            "--chdir",
+            HOME,
+            "--",
+            *prlimit,
+            *argv,
+        ]
         cgroup = _PidsCgroup(limits.processes)
         self._cgroups.append(cgroup)
         return cgroup.wrap(command)
@@ -228,10 +302,16 @@ class Sandbox:
         from autograder.course.config import blas_environment
 
         env = {
-            "HOME": home, "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin", "LANG": "C.UTF-8",
-            "MPLCONFIGDIR": f"{home}/.config/matplotlib", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-            "IPYTHONDIR": f"{home}/.ipython", "JUPYTER_PLATFORM_DIRS": "1", "PYTHONDONTWRITEBYTECODE": "1",
-            "NBGRADER_EXECUTION": "autograde", **blas_environment(),
+            "HOME": home,
+            "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "MPLCONFIGDIR": f"{home}/.config/matplotlib",
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+            "IPYTHONDIR": f"{home}/.ipython",
+            "JUPYTER_PLATFORM_DIRS": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "NBGRADER_EXECUTION": "autograde",
+            **blas_environment(),
         }
         if data is not None:
             env["NNDL_DATA_DIR"] = data
@@ -263,8 +343,14 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.connection_file = str(self.sandbox.channel / "kernel.json")
 
     def format_kernel_cmd(self, extra_arguments=None):
-        argv = [str(Path(sys.prefix) / "bin" / "python"), "-m", "ipykernel_launcher", "-f", self.connection_file,
-                *(extra_arguments or [])]
+        argv = [
+            str(Path(sys.prefix) / "bin" / "python"),
+            "-m",
+            "ipykernel_launcher",
+            "-f",
+            self.connection_file,
+            *(extra_arguments or []),
+        ]
         return self.sandbox.command(argv)
 
     async def _async_interrupt_kernel(self):

@@ -5,6 +5,7 @@ A worker process receives ``("grade", assignment, student)`` or
 ``("done", result)``; ``None`` stops it. Results are plain dicts so they
 cross the process boundary as they are.
 """
+
 from __future__ import annotations
 
 import sys
@@ -33,8 +34,10 @@ from autograder.course.records import (  # noqa: E402
 )
 
 _LOCKED_RETRIES = 3  # attempts for a job that hit "database is locked"
-UNSANDBOXED_NOTE = ("Graded WITHOUT the sandbox (--no-sandbox): the notebook ran with the grader's own "
-                    "rights and could have read or changed the course's files.")
+UNSANDBOXED_NOTE = (
+    "Graded WITHOUT the sandbox (--no-sandbox): the notebook ran with the grader's own "
+    "rights and could have read or changed the course's files."
+)
 
 
 def _quiet_process_output() -> None:
@@ -74,7 +77,7 @@ def worker_main(conn, root: str, settings_from, overrides: dict, quiet: bool, sa
     _serve(conn, worker)
 
 
-def _serve(conn, worker: "Grader") -> None:
+def _serve(conn, worker: Grader) -> None:
     while True:
         try:
             message = conn.recv()
@@ -141,16 +144,22 @@ class Grader:
             self.record_failure(job, reason)
         if not self.sandboxed:
             self.course.gradebook.note(job, UNSANDBOXED_NOTE)
-        return Outcome(job, status, reason, time.perf_counter() - start, self._scores(job),
-                       "" if status == GRADED else _tail(result.get("log", ""), 4000),
-                       sandboxed=self.sandboxed, seed=seed)
+        return Outcome(
+            job,
+            status,
+            reason,
+            time.perf_counter() - start,
+            self._scores(job),
+            "" if status == GRADED else _tail(result.get("log", ""), 4000),
+            sandboxed=self.sandboxed,
+            seed=seed,
+        )
 
     def _incidents(self, job: Job) -> list[str]:
         """Cells that scored 0 because the kernel died or a cell ran too long."""
         import nbformat
 
-        from autograder.engine.execute import TIMED_OUT
-        from autograder.engine.execute import KERNEL_DIED
+        from autograder.engine.execute import KERNEL_DIED, TIMED_OUT
 
         found = []
         folder = self.course.paths.autograded(job.student, job.assignment)
@@ -210,8 +219,11 @@ def _failure_reason(result: dict) -> str:
     for needle, reason in hints:
         if needle in text:
             return reason
-    exceptions = [m.group(0).strip() for m in map(_EXCEPTION_LINE.match, text.splitlines())
-                  if m and "NbGraderException" not in m.group(1)]
+    exceptions = [
+        m.group(0).strip()
+        for m in map(_EXCEPTION_LINE.match, text.splitlines())
+        if m and "NbGraderException" not in m.group(1)
+    ]
     if exceptions:
         return f"nbgrader could not grade the notebook: {exceptions[-1]}"[:300]
     return "nbgrader could not grade the notebook"

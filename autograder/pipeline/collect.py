@@ -21,6 +21,7 @@ time stored in the zip), which nbgrader uses for late penalties. Every file
 that could not be matched to a student and an assignment is reported with
 the reason, and nothing is written for it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -68,8 +69,8 @@ def _notebook_names(course: Course) -> dict[str, str]:
 
 
 def _stamp(path: Path, when: dt.datetime | None) -> str:
-    moment = when or dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    moment = when or dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
 
 
 class _Collector:
@@ -99,8 +100,7 @@ class _Collector:
 
     def place(self, path: Path, student: str, assignment: str | None, rel: Path) -> None:
         if assignment is None:
-            self.report.unmatched.append(
-                (rel, "no assignment matches this notebook's name (give --assignment)"))
+            self.report.unmatched.append((rel, "no assignment matches this notebook's name (give --assignment)"))
             return
         if assignment not in self.assignments:
             self.report.unmatched.append((rel, f"unknown assignment {assignment!r}"))
@@ -112,8 +112,7 @@ class _Collector:
             return
         key = (student, assignment)
         if key in self.seen:
-            self.report.unmatched.append(
-                (rel, f"a second notebook for {student}/{assignment} (kept {self.seen[key]})"))
+            self.report.unmatched.append((rel, f"a second notebook for {student}/{assignment} (kept {self.seen[key]})"))
             return
         self.seen[key] = rel
         dest = self.course.paths.submitted(student, assignment)
@@ -123,8 +122,11 @@ class _Collector:
         self.report.placed.append((student, assignment, rel))
 
     def collect(self, folder: Path) -> CollectReport:
-        files = sorted(p for p in folder.rglob("*") if p.is_file()
-                       and not any(part in _IGNORED or part.startswith("._") for part in p.parts))
+        files = sorted(
+            p
+            for p in folder.rglob("*")
+            if p.is_file() and not any(part in _IGNORED or part.startswith("._") for part in p.parts)
+        )
         for path in files:
             rel = path.relative_to(folder)
             parts = rel.parts
@@ -143,7 +145,8 @@ class _Collector:
                     self.place(path, Path(parts[0]).stem, self.assignment, rel)
                 else:
                     self.report.unmatched.append(
-                        (rel, "a loose notebook is taken as <student_id>.ipynb only with --assignment"))
+                        (rel, "a loose notebook is taken as <student_id>.ipynb only with --assignment")
+                    )
             elif len(parts) == 2:
                 self.place(path, parts[0], self.assignment_from_name(parts[1]), rel)
             elif len(parts) == 3:
@@ -185,7 +188,7 @@ def collect_submissions(source: Path, course_root: Path, assignment: str | None 
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with archive.open(info) as src, open(target, "wb") as dst:
                     shutil.copyfileobj(src, dst)
-                times[target] = dt.datetime(*info.date_time).astimezone(dt.timezone.utc)
+                times[target] = dt.datetime(*info.date_time).astimezone(dt.UTC)
         report = _Collector(course_root, assignment, times).collect(Path(tmp).resolve())
         report.unmatched.extend(escaping)
         return report

@@ -15,6 +15,7 @@
 5. the per-student score table and the per-exercise pass rates are printed,
    with whether each score is the one the submission was built to get.
 """
+
 from __future__ import annotations
 
 import copy
@@ -31,7 +32,7 @@ from autograder.course import PROJECT_ROOT, RELEASE_DIR, SOURCE_DIR, Course, Cou
 from autograder.pipeline.export import format_table
 
 DEMO_DIR = PROJECT_ROOT / "demo"
-DUE = dt.datetime(2030, 1, 15, 23, 59, tzinfo=dt.timezone.utc)
+DUE = dt.datetime(2030, 1, 15, 23, 59, tzinfo=dt.UTC)
 ON_TIME = DUE - dt.timedelta(days=1)
 LATE = DUE + dt.timedelta(days=2, hours=3)
 
@@ -96,8 +97,7 @@ def make_class(course: Course, assignments: list[str], notes: list[str]) -> list
                 continue
             submit(f"{short}-{mistake.name}", nb, "mistake", mistake.description, expect_zero=expect_zero)
         if index == 0:
-            submit(f"{short}-late", full, "late", "every exercise solved, handed in after the due date",
-                   stamp=LATE)
+            submit(f"{short}-late", full, "late", "every exercise solved, handed in after the due date", stamp=LATE)
             students.extend(_malformed(course, assignment, name, full, graded, short))
     return students
 
@@ -105,6 +105,7 @@ def make_class(course: Course, assignments: list[str], notes: list[str]) -> list
 def _malformed(course: Course, assignment: str, name: str, full, graded: list[str], short: str):
     """The broken submissions: not JSON, truncated JSON, deleted cells, a kernel killer."""
     out = []
+
     def raw(student, text, description):
         target = course.paths.submitted(student, assignment)
         target.mkdir(parents=True, exist_ok=True)
@@ -112,30 +113,52 @@ def _malformed(course: Course, assignment: str, name: str, full, graded: list[st
         (target / "timestamp.txt").write_text(ON_TIME.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
         out.append(DemoStudent(student, assignment, "malformed", description, expect_all_zero=True))
 
-    raw(f"{short}-not-json", "print('this was saved as a script, not a notebook')\n",
-        "a Python script renamed to .ipynb")
+    raw(
+        f"{short}-not-json",
+        "print('this was saved as a script, not a notebook')\n",
+        "a Python script renamed to .ipynb",
+    )
     text = nbformat.writes(full)
     raw(f"{short}-truncated", text[: len(text) // 2], "the notebook file cut off half way")
 
     deleted = copy.deepcopy(full)
     gone = set(graded[-2:])
-    deleted.cells = [c for c in deleted.cells
-                     if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") not in gone]
+    deleted.cells = [c for c in deleted.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") not in gone]
     course.submit(assignment, f"{short}-cells-deleted", deleted, notebook_name=name, timestamp=ON_TIME)
-    out.append(DemoStudent(f"{short}-cells-deleted", assignment, "malformed",
-                           "the last two test cells deleted", expect_zero=frozenset(gone)))
+    out.append(
+        DemoStudent(
+            f"{short}-cells-deleted",
+            assignment,
+            "malformed",
+            "the last two test cells deleted",
+            expect_zero=frozenset(gone),
+        )
+    )
 
     killer = copy.deepcopy(full)
-    code_cells = [c for c in killer.cells if c.cell_type == "code"
-                  and c.get("metadata", {}).get("nbgrader", {}).get("grade_id") in graded]
+    code_cells = [
+        c
+        for c in killer.cells
+        if c.cell_type == "code" and c.get("metadata", {}).get("nbgrader", {}).get("grade_id") in graded
+    ]
     victim = code_cells[len(code_cells) // 2]
     position = killer.cells.index(victim)
     killer.cells.insert(position, nbformat.v4.new_code_cell("import os\nos.kill(os.getpid(), 9)"))
-    after = {c.metadata["nbgrader"]["grade_id"] for c in killer.cells[position:]
-             if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") in graded}
+    after = {
+        c.metadata["nbgrader"]["grade_id"]
+        for c in killer.cells[position:]
+        if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") in graded
+    }
     course.submit(assignment, f"{short}-kernel-killer", killer, notebook_name=name, timestamp=ON_TIME)
-    out.append(DemoStudent(f"{short}-kernel-killer", assignment, "malformed",
-                           "a cell that kills its own kernel half way", expect_zero=frozenset(after)))
+    out.append(
+        DemoStudent(
+            f"{short}-kernel-killer",
+            assignment,
+            "malformed",
+            "a cell that kills its own kernel half way",
+            expect_zero=frozenset(after),
+        )
+    )
     return out
 
 
@@ -145,7 +168,7 @@ def _set_due_dates(course: Course, assignments: list[str]) -> None:
 
 
 def _verdict(student: DemoStudent, scores: dict) -> str:
-    """"as built" when the scores are the ones the submission was made to get."""
+    """ "as built" when the scores are the ones the submission was made to get."""
     if not student.check:
         return ""
     if not scores:
@@ -175,8 +198,9 @@ def _release_matches(course: Course, assignment: str) -> bool:
     return cells(committed) == cells(fresh)
 
 
-def run_demo(dest: Path = DEMO_DIR, assignments=None, *, workers: int | None = None,
-             progress: bool = True, out=print) -> dict:
+def run_demo(
+    dest: Path = DEMO_DIR, assignments=None, *, workers: int | None = None, progress: bool = True, out=print
+) -> dict:
     """Run the whole pipeline on the demo class in ``dest``; return the numbers it printed."""
     from autograder.pipeline.export import assignment_table, export_grades, pass_rate_table
     from autograder.pipeline.feedback import generate_feedback
@@ -203,8 +227,11 @@ def run_demo(dest: Path = DEMO_DIR, assignments=None, *, workers: int | None = N
     for name in names:
         course.add_source(name)
         course.generate(name)
-        state = "matches the committed release/" if _release_matches(course, name) else \
-            "DIFFERS from the committed release/: run `python -m autograder build`"
+        state = (
+            "matches the committed release/"
+            if _release_matches(course, name)
+            else "DIFFERS from the committed release/: run `python -m autograder build`"
+        )
         out(f"  built {name}: {state}")
     _set_due_dates(course, names)
     timings["build"] = time.perf_counter() - t
@@ -215,8 +242,10 @@ def run_demo(dest: Path = DEMO_DIR, assignments=None, *, workers: int | None = N
     for note in notes:
         out(f"  note: {note}")
     timings["class"] = time.perf_counter() - t
-    out(f"class: {len(students)} submissions of {len(names)} assignment(s), "
-        f"graded with {workers or os.cpu_count()} workers")
+    out(
+        f"class: {len(students)} submissions of {len(names)} assignment(s), "
+        f"graded with {workers or os.cpu_count()} workers"
+    )
 
     run = grade_submissions(dest, names, workers=workers, progress=progress)
     timings["grade"] = run.seconds

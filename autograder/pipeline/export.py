@@ -10,6 +10,7 @@ reads the same gradebook for what the CSV leaves out:
   out;
 - a histogram of the scores, one panel per assignment (``grades_histogram.png``).
 """
+
 from __future__ import annotations
 
 import csv
@@ -151,8 +152,15 @@ def export_grades(root: Path, dest: Path | None = None, assignments=None) -> Exp
     stats = []
     for name in sorted({s.assignment for s in subs}):
         scores = [s.score for s in subs if s.assignment == name]
-        stats.append(AssignmentStats(name, len(scores), next(s.max_score for s in subs if s.assignment == name),
-                                     statistics.fmean(scores), statistics.median(scores)))
+        stats.append(
+            AssignmentStats(
+                name,
+                len(scores),
+                next(s.max_score for s in subs if s.assignment == name),
+                statistics.fmean(scores),
+                statistics.median(scores),
+            )
+        )
     pass_csv = dest / "exercise_pass_rates.csv"
     with open(pass_csv, "w", newline="") as fh:
         writer = csv.writer(fh)
@@ -165,15 +173,19 @@ def export_grades(root: Path, dest: Path | None = None, assignments=None) -> Exp
 
 def assignment_table(export: Export) -> str:
     rows = [("assignment", "submissions", "max", "mean", "median")]
-    rows += [(a.assignment, str(a.submissions), f"{a.max_score:g}", f"{a.mean:.1f}", f"{a.median:.1f}")
-             for a in export.assignments]
+    rows += [
+        (a.assignment, str(a.submissions), f"{a.max_score:g}", f"{a.mean:.1f}", f"{a.median:.1f}")
+        for a in export.assignments
+    ]
     return format_table(rows, right={1, 2, 3, 4})
 
 
 def pass_rate_table(export: Export) -> str:
     rows = [("assignment", "exercise", "points", "passed", "pass rate")]
-    rows += [(e.assignment, e.grade_id, f"{e.points:g}", f"{e.passed}/{e.submissions}", f"{100 * e.pass_rate:.0f}%")
-             for e in export.exercises]
+    rows += [
+        (e.assignment, e.grade_id, f"{e.points:g}", f"{e.passed}/{e.submissions}", f"{100 * e.pass_rate:.0f}%")
+        for e in export.exercises
+    ]
     return format_table(rows, right={2, 3, 4})
 
 

@@ -12,14 +12,15 @@ LMS or sent with ``nbgrader release_feedback``, which copies only the
 A submission nbgrader could not grade at all has no autograded notebook to
 render; it gets a short HTML page giving the reason instead.
 """
+
 from __future__ import annotations
 
 import functools
 import html as html_lib
 import importlib.resources
 import re
-from html.parser import HTMLParser
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 from autograder.course import Course, CourseError
@@ -49,9 +50,7 @@ def mathjax_source() -> str:
     """The JavaScript of MathJax 3's ``tex-svg`` build, ready to sit inside a ``<script>``."""
     path = importlib.resources.files("mathjax") / "static" / "mathjax" / "es5" / "tex-svg.js"
     if not path.is_file():
-        raise CourseError(
-            "MathJax is not installed: `pip install django-static-mathjax` (pinned in requirements.txt)"
-        )
+        raise CourseError("MathJax is not installed: `pip install django-static-mathjax` (pinned in requirements.txt)")
     # a literal "</script" inside the code would end the HTML element early
     return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
 
@@ -113,7 +112,7 @@ def failure_page(assignment: str, student: str, reason: str) -> str:
     """A short, self-contained page for a submission that could not be graded."""
     esc = html_lib.escape
     return (
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
         f"<title>{esc(assignment)}: not graded</title>"
         "<style>body{font-family:sans-serif;max-width:40em;margin:2em auto;line-height:1.5}"
         ".reason{background:#fdecea;border-left:4px solid #d2413a;padding:.6em 1em}</style>"
@@ -121,7 +120,7 @@ def failure_page(assignment: str, student: str, reason: str) -> str:
         f"<h1>{esc(assignment)}</h1>"
         f"<p>The notebook submitted by <b>{esc(student)}</b> could not be graded automatically, "
         "so every automatically graded exercise scored 0.</p>"
-        f"<p class=\"reason\">{esc(reason)}</p>"
+        f'<p class="reason">{esc(reason)}</p>'
         "<p>Open the notebook in Jupyter, check that it runs from top to bottom "
         "(Kernel, Restart and Run All), and submit it again.</p>"
         "</body></html>\n"
@@ -149,11 +148,10 @@ def generate_feedback(root: Path, assignments=None, students=None) -> FeedbackRu
     students : list of str, optional
         Default: every student.
     """
-    from autograder.course.gradebook import FailureLog
-    from autograder.course.records import FAILED
-
     from autograder.course.config import load_config
+    from autograder.course.gradebook import FailureLog
     from autograder.course.paths import CoursePaths
+    from autograder.course.records import FAILED
 
     if not CoursePaths(load_config(root)).autograded_root.is_dir():
         raise CourseError(f"{root} has no autograded/ folder: run `grade` first")
@@ -161,11 +159,13 @@ def generate_feedback(root: Path, assignments=None, students=None) -> FeedbackRu
     names = list(assignments) if assignments else course.paths.assignments(graded=True)
     run = FeedbackRun()
     for assignment in names:
-        for student in (students or [None]):
+        for student in students or [None]:
             result = course.generate_feedback(assignment, student)
             if not result["success"]:
-                run.errors.append(f"{assignment}{'/' + student if student else ''}: "
-                                  f"{(result.get('error') or '').strip().splitlines()[-1:]}")
+                run.errors.append(
+                    f"{assignment}{'/' + student if student else ''}: "
+                    f"{(result.get('error') or '').strip().splitlines()[-1:]}"
+                )
         for html in sorted(course.paths.feedback_root.glob(f"*/{assignment}/*.html")):
             if students and html.parent.parent.name not in students:
                 continue

@@ -31,6 +31,7 @@ cell in the gradebook.
 Concurrent workers share the SQLite gradebook through
 :mod:`autograder.course.gradebook_lock`.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -71,6 +72,7 @@ class GradeRun:
 
 # -- which submissions there are, and which are already graded ---------------
 
+
 def _assignment_names(course: Course, assignments) -> list[str]:
     source = course.paths.source_root
     known = sorted(p.name for p in source.iterdir() if p.is_dir()) if source.is_dir() else []
@@ -78,9 +80,7 @@ def _assignment_names(course: Course, assignments) -> list[str]:
         return course.paths.assignments()
     unknown = [a for a in assignments if a not in known]
     if unknown:
-        raise CourseError(
-            f"unknown assignment(s) {', '.join(unknown)}: {source} has {', '.join(known) or 'none'}"
-        )
+        raise CourseError(f"unknown assignment(s) {', '.join(unknown)}: {source} has {', '.join(known) or 'none'}")
     return list(assignments)
 
 
@@ -88,9 +88,13 @@ def submitted_jobs(course: Course, assignments=None, students=None) -> list[Job]
     """Every ``submitted/<student>/<assignment>/`` folder, as jobs."""
     names = _assignment_names(course, assignments)
     wanted = set(students) if students else None
-    return [Job(assignment, student) for student in course.paths.students()
-            if not wanted or student in wanted
-            for assignment in names if course.paths.submitted(student, assignment).is_dir()]
+    return [
+        Job(assignment, student)
+        for student in course.paths.students()
+        if not wanted or student in wanted
+        for assignment in names
+        if course.paths.submitted(student, assignment).is_dir()
+    ]
 
 
 def submission_fingerprint(course: Course, job: Job) -> str:
@@ -143,13 +147,16 @@ def already_graded(course: Course, jobs, failures: dict) -> set[Job]:
 
 # -- the parent: a pool of workers that can be killed one at a time ------------
 
+
 class _Worker:
     def __init__(self, ctx, course: Course, overrides: dict, quiet: bool, sandboxed: bool = True):
         parent_conn, child_conn = ctx.Pipe()
         self.conn = parent_conn
-        self.process = ctx.Process(target=worker_main,
-                                   args=(child_conn, str(course.root), course.settings_from, overrides, quiet,
-                                         sandboxed), daemon=True)
+        self.process = ctx.Process(
+            target=worker_main,
+            args=(child_conn, str(course.root), course.settings_from, overrides, quiet, sandboxed),
+            daemon=True,
+        )
         self.process.start()
         child_conn.close()
         self.job: Job | None = None
@@ -192,14 +199,24 @@ class _Worker:
 
 def _order_for_balance(course: Course, jobs: list[Job]) -> list[Job]:
     """Largest submissions first, so the last job to finish is a short one."""
+
     def size(job):
         return sum(p.stat().st_size for p in course.paths.submitted(job.student, job.assignment).glob("*.ipynb"))
+
     return sorted(jobs, key=size, reverse=True)
 
 
-def run_jobs(course: Course, jobs: list[Job], *, workers: int, overrides: dict | None = None,
-             progress: bool = True, quiet: bool = True, sandboxed: bool = True,
-             on_outcome=None) -> list[Outcome]:
+def run_jobs(
+    course: Course,
+    jobs: list[Job],
+    *,
+    workers: int,
+    overrides: dict | None = None,
+    progress: bool = True,
+    quiet: bool = True,
+    sandboxed: bool = True,
+    on_outcome=None,
+) -> list[Outcome]:
     """Grade ``jobs`` with ``workers`` worker processes; one :class:`Outcome` per job.
 
     A worker that passes ``notebook_timeout`` on one job, or dies, is killed
@@ -223,8 +240,9 @@ def run_jobs(course: Course, jobs: list[Job], *, workers: int, overrides: dict |
         nonlocal n_failed
         outcomes.append(outcome)
         n_failed += outcome.status == FAILED
-        bar.set_postfix_str(f"done={len(outcomes)} failed={n_failed} remaining={len(jobs) - len(outcomes)}",
-                            refresh=False)
+        bar.set_postfix_str(
+            f"done={len(outcomes)} failed={n_failed} remaining={len(jobs) - len(outcomes)}", refresh=False
+        )
         bar.update(1)
         if on_outcome is not None:
             on_outcome(outcome)
@@ -242,8 +260,7 @@ def run_jobs(course: Course, jobs: list[Job], *, workers: int, overrides: dict |
         elif attempts < 2:
             to_record.append((job, recording, attempts + 1))
         else:  # even writing the zeros keeps failing: report it, do not loop
-            finish(Outcome(job, FAILED, f"{recording} (the zero scores could not be written)",
-                           notebook_timeout))
+            finish(Outcome(job, FAILED, f"{recording} (the zero scores could not be written)", notebook_timeout))
 
     try:
         while pending or to_record or any(w.job for w in pool):
@@ -277,8 +294,9 @@ def run_jobs(course: Course, jobs: list[Job], *, workers: int, overrides: dict |
                     if recording:
                         message.seconds = notebook_timeout
                     finish(message)
-                elif w.job and time.monotonic() - w.started > (notebook_timeout if w.recording is None
-                                                               else _RECORDING_TIMEOUT):
+                elif w.job and time.monotonic() - w.started > (
+                    notebook_timeout if w.recording is None else _RECORDING_TIMEOUT
+                ):
                     lost(i, f"grading took longer than the {notebook_timeout:g} s limit for one notebook")
     finally:
         bar.close()
@@ -287,10 +305,18 @@ def run_jobs(course: Course, jobs: list[Job], *, workers: int, overrides: dict |
     return outcomes
 
 
-def grade_submissions(root: Path, assignments=None, *, students=None, workers: int | None = None,
-                      force: bool = False, cell_timeout: int | None = None,
-                      notebook_timeout: float | None = None, progress: bool = True,
-                      sandboxed: bool = True) -> GradeRun:
+def grade_submissions(
+    root: Path,
+    assignments=None,
+    *,
+    students=None,
+    workers: int | None = None,
+    force: bool = False,
+    cell_timeout: int | None = None,
+    notebook_timeout: float | None = None,
+    progress: bool = True,
+    sandboxed: bool = True,
+) -> GradeRun:
     """Autograde every submission of ``assignments`` (default: all submitted) in ``root``.
 
     Parameters
@@ -325,8 +351,10 @@ def grade_submissions(root: Path, assignments=None, *, students=None, workers: i
 
         problem = sandbox_problem()
         if problem:
-            raise CourseError(f"refusing to grade without the sandbox: {problem}. Without it, {unsandboxed_exposure()} "
-                              "Fix that, or pass --no-sandbox to grade anyway (recorded with every grade).")
+            raise CourseError(
+                f"refusing to grade without the sandbox: {problem}. Without it, {unsandboxed_exposure()} "
+                "Fix that, or pass --no-sandbox to grade anyway (recorded with every grade)."
+            )
     overrides = {"Execute": {"timeout": cell_timeout}, "CourseGrading": {"notebook_timeout": notebook_timeout}}
     course = Course(root, overrides)
     if not course.paths.submitted_root.is_dir():
@@ -347,11 +375,17 @@ def grade_submissions(root: Path, assignments=None, *, students=None, workers: i
         if outcome.status == GRADED:
             failures.pop(outcome.job.key, None)
         else:
-            failures[outcome.job.key] = log.record(outcome.job, outcome.status, outcome.reason,
-                                                   submission_fingerprint(course, outcome.job))
+            failures[outcome.job.key] = log.record(
+                outcome.job, outcome.status, outcome.reason, submission_fingerprint(course, outcome.job)
+            )
         log.save(failures)
 
     start = time.perf_counter()
-    outcomes = run_jobs(course, todo, workers=n, overrides=overrides, progress=progress,
-                        sandboxed=sandboxed, on_outcome=remember) if todo else []
+    outcomes = (
+        run_jobs(
+            course, todo, workers=n, overrides=overrides, progress=progress, sandboxed=sandboxed, on_outcome=remember
+        )
+        if todo
+        else []
+    )
     return GradeRun(outcomes, skipped, time.perf_counter() - start, min(n, len(todo)))

@@ -6,6 +6,7 @@ an instructor's run would, in a throw-away course folder built from
 error a failed test raised) and nbgrader's HTML feedback written next to
 the notebook as ``<name>.feedback.html``.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -102,9 +103,16 @@ def _errors_by_cell(autograded: Path) -> dict[str, str]:
     return out
 
 
-def self_check(path: Path, assignment: str | None = None, *, source_dir: Path = SOURCE_DIR,
-               course_root: Path | None = None, cell_timeout: int | None = None,
-               notebook_timeout: float | None = None, progress: bool = False) -> CheckResult:
+def self_check(
+    path: Path,
+    assignment: str | None = None,
+    *,
+    source_dir: Path = SOURCE_DIR,
+    course_root: Path | None = None,
+    cell_timeout: int | None = None,
+    notebook_timeout: float | None = None,
+    progress: bool = False,
+) -> CheckResult:
     """Autograde the notebook at ``path``; write ``<name>.feedback.html`` beside it.
 
     The grading runs in a throw-away course folder with the settings of
@@ -117,10 +125,10 @@ def self_check(path: Path, assignment: str | None = None, *, source_dir: Path = 
         If the file is missing or not a notebook, or the assignment is
         unknown or cannot be inferred.
     """
-    from autograder.pipeline.feedback import failure_page, localise_file
-    from autograder.pipeline.grade import run_jobs
     from autograder.course.config import default_course_root
     from autograder.course.records import FAILED, Job
+    from autograder.pipeline.feedback import failure_page, localise_file
+    from autograder.pipeline.grade import run_jobs
 
     path = Path(path)
     if not path.is_file():
@@ -138,8 +146,11 @@ def self_check(path: Path, assignment: str | None = None, *, source_dir: Path = 
 
     problem = sandbox_problem()
     if problem:
-        print(f"WARNING: {problem}.\nWARNING: grading WITHOUT the sandbox: {unsandboxed_exposure()} "
-              "Only check notebooks you trust.", file=sys.stderr)
+        print(
+            f"WARNING: {problem}.\nWARNING: grading WITHOUT the sandbox: {unsandboxed_exposure()} "
+            "Only check notebooks you trust.",
+            file=sys.stderr,
+        )
     feedback_path = path.with_name(f"{path.stem}.feedback.html")
     with tempfile.TemporaryDirectory(prefix="nndl-check-") as tmp:
         overrides = {"Execute": {"timeout": cell_timeout}, "CourseGrading": {"notebook_timeout": notebook_timeout}}
@@ -150,14 +161,23 @@ def self_check(path: Path, assignment: str | None = None, *, source_dir: Path = 
         folder = course.paths.submitted(STUDENT, assignment)
         folder.mkdir(parents=True)
         shutil.copyfile(path, folder / notebook_name)
-        [outcome] = run_jobs(course, [Job(assignment, STUDENT)], workers=1, overrides=overrides, progress=progress,
-                             sandboxed=problem is None)
+        [outcome] = run_jobs(
+            course,
+            [Job(assignment, STUDENT)],
+            workers=1,
+            overrides=overrides,
+            progress=progress,
+            sandboxed=problem is None,
+        )
         errors = _errors_by_cell(course.paths.autograded(STUDENT, assignment))
-        exercises = [ExerciseResult(gid, score, max_score, errors.get(gid, ""))
-                     for gid, (score, max_score) in outcome.scores.items()]
-        order = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id"): i
-                 for i, c in enumerate(nbformat.read(str(course.paths.source_notebooks(assignment)[0]),
-                                                     as_version=4).cells)}
+        exercises = [
+            ExerciseResult(gid, score, max_score, errors.get(gid, ""))
+            for gid, (score, max_score) in outcome.scores.items()
+        ]
+        order = {
+            c.get("metadata", {}).get("nbgrader", {}).get("grade_id"): i
+            for i, c in enumerate(nbformat.read(str(course.paths.source_notebooks(assignment)[0]), as_version=4).cells)
+        }
         exercises.sort(key=lambda e: order.get(e.grade_id, len(order)))
         if outcome.status == FAILED:
             feedback_path.write_text(failure_page(assignment, path.name, outcome.reason), encoding="utf-8")

@@ -15,6 +15,7 @@ checks:
 - hidden-test regions (``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN
   TESTS``) open and close in pairs, in order, and only in test cells.
 """
+
 from __future__ import annotations
 
 import json

@@ -23,6 +23,7 @@ naming the argument, the expected shape and the shape received.
 This package lives on the instructor side only: nothing under ``nndl`` (the
 student package) may import it.
 """
+
 from autograder.reference import basics, broadcasting, deep, logistic, multiclass, preprocessing, shallow
 
 __all__ = ["basics", "broadcasting", "logistic", "preprocessing", "shallow", "deep", "multiclass"]

@@ -5,6 +5,7 @@ column, normalising rows, a row-wise softmax and the L1 and L2 losses.
 Unlike the rest of the course, ``normalize_rows`` and ``softmax`` work on rows:
 each row of ``x`` is one example.
 """
+
 from __future__ import annotations
 
 import math

@@ -9,6 +9,7 @@ axis (shape (1, n) or (n, 1)) so that NumPy stretches it across the matrix.
 * :func:`center_features` — a data matrix with examples as columns, each row
   (one feature) minus its (n_x, 1) mean over the examples.
 """
+
 from __future__ import annotations
 
 import numpy as np

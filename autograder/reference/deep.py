@@ -19,6 +19,7 @@ dAL = −(Y / AL − (1 − Y) / (1 − AL)), the gradient of the summed loss m�
 every dA and dZ is m times ∂J/∂A or ∂J/∂Z; the 1/m enters in dW and db, which
 are exactly ∂J/∂W and ∂J/∂b.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -352,9 +353,7 @@ def compute_cost(AL, Y):
 
 def _check_layer_cache(cache, where="cache"):
     if not isinstance(cache, (tuple, list)) or len(cache) != 2:
-        raise ValueError(
-            f"{where} must be (linear_cache, activation_cache), got {layers.describe(cache)}"
-        )
+        raise ValueError(f"{where} must be (linear_cache, activation_cache), got {layers.describe(cache)}")
     A_prev, W, b = layers.check_linear_cache(cache[0], f"{where}[0]")
     Z = as_float_array(f"{where}[1] (Z)", cache[1], (W.shape[0], A_prev.shape[1]))
     return (A_prev, W, b), Z
@@ -561,9 +560,7 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
         The cost before the step of iteration i, for i = 0, 100, 200, … and
         for the last iteration.
     """
-    X, Y, dims, num_iterations, learning_rate = _check_training_inputs(
-        X, Y, layers_dims, num_iterations, learning_rate
-    )
+    X, Y, dims, num_iterations, learning_rate = _check_training_inputs(X, Y, layers_dims, num_iterations, learning_rate)
     if len(dims) != 3:
         raise ValueError(f"layers_dims must be (n_x, n_h, n_y), got {list(layers_dims)}")
     n_x, n_h, n_y = dims
@@ -600,9 +597,7 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
         The cost before the step of iteration i, for i = 0, 100, 200, … and
         for the last iteration.
     """
-    X, Y, dims, num_iterations, learning_rate = _check_training_inputs(
-        X, Y, layers_dims, num_iterations, learning_rate
-    )
+    X, Y, dims, num_iterations, learning_rate = _check_training_inputs(X, Y, layers_dims, num_iterations, learning_rate)
     parameters = initialize_parameters_scaled(dims, seed=1)
     return _train(X, Y, parameters, learning_rate, num_iterations, print_cost)
 

@@ -25,6 +25,7 @@ away from 0.
 Everything is computed in float64: inputs are copied to float64 and never
 modified.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -81,8 +82,7 @@ def numerical_gradient(f: Callable, x, h: float = DEFAULT_STEP) -> np.ndarray:
     for index, plus, minus in _perturbed_values(f, point, h):
         if plus.ndim != 0:
             raise ValueError(
-                f"f must return a scalar, got shape {plus.shape}; "
-                "use numerical_gradient_of_array for array outputs"
+                f"f must return a scalar, got shape {plus.shape}; use numerical_gradient_of_array for array outputs"
             )
         grad[index] = (plus - minus) / (2 * h)
     return grad
@@ -157,9 +157,7 @@ def assert_gradient_close(name: str, analytic, numeric, tolerance: float = DEFAU
         raise AssertionError(f"{name} has shape {a.shape}, expected {n.shape}")
     error = relative_error(a, n)
     if not error < tolerance:
-        worst = np.unravel_index(
-            np.argmax(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))), a.shape
-        )
+        worst = np.unravel_index(np.argmax(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))), a.shape)
         ratio = a[worst] / n[worst] if n[worst] != 0 else float("inf")
         raise AssertionError(
             f"{name}: relative error {error:.3g} is not below {tolerance:g}; worst at index "

@@ -14,6 +14,7 @@ share.
 Gradient conventions are the lecture's: dZ and dA are m times ∂J/∂Z and
 ∂J/∂A, and the 1/m enters in dW and db.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -60,9 +61,7 @@ def check_layer_dims(name: str, layer_dims) -> list[int]:
     if isinstance(layer_dims, (str, bytes)) or not isinstance(layer_dims, (Sequence, np.ndarray)):
         raise TypeError(f"{name} must be a list of layer sizes, got {type(layer_dims).__name__}")
     if len(layer_dims) < 2:
-        raise ValueError(
-            f"{name} must list at least the input and output sizes, got {list(layer_dims)}"
-        )
+        raise ValueError(f"{name} must list at least the input and output sizes, got {list(layer_dims)}")
     return [as_count(f"{name}[{index}]", size) for index, size in enumerate(layer_dims)]
 
 

@@ -6,6 +6,7 @@ trained by batch gradient descent on the mean cross-entropy
 
     J = −(1/m) Σ_i [y_i log ŷ_i + (1 − y_i) log(1 − ŷ_i)].
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -152,7 +153,7 @@ def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=Fal
         if i % 100 == 0:
             costs.append(cost)
             if print_cost:
-                print("Cost after iteration %i: %f" % (i, cost))
+                print(f"Cost after iteration {i}: {cost:f}")
     return {"w": w, "b": b}, grads, costs
 
 

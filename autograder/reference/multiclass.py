@@ -24,6 +24,7 @@ Caches:
 Randomness comes only from an explicit seed or ``np.random.Generator``; the
 global NumPy random state is never used.
 """
+
 from __future__ import annotations
 
 import math
@@ -139,9 +140,7 @@ def one_hot(labels, num_classes):
     if labels.dtype.kind not in "iu":
         raise TypeError(f"labels must hold integers, got dtype {labels.dtype}")
     if labels.min() < 0 or labels.max() >= num_classes:
-        raise ValueError(
-            f"labels must lie in 0 … {num_classes - 1}, got values from {labels.min()} to {labels.max()}"
-        )
+        raise ValueError(f"labels must lie in 0 … {num_classes - 1}, got values from {labels.min()} to {labels.max()}")
     m = labels.shape[1]
     Y = np.zeros((num_classes, m))
     Y[labels[0], np.arange(m)] = 1.0
@@ -389,7 +388,7 @@ def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
     permutation = _as_generator(seed).permutation(m)
     shuffled_X, shuffled_Y = X[:, permutation], Y[:, permutation]
     return [
-        (shuffled_X[:, start:start + mini_batch_size], shuffled_Y[:, start:start + mini_batch_size])
+        (shuffled_X[:, start : start + mini_batch_size], shuffled_Y[:, start : start + mini_batch_size])
         for start in range(0, m, mini_batch_size)
     ]
 
@@ -532,6 +531,7 @@ def _model_backward(AL, Y, caches, lambd):
     num_layers = len(caches)
     grads = {}
     dZ = _softmax_cross_entropy_gradient(AL, Y)
+    dA = None  # set by each layer for the one before it
     for layer in range(num_layers, 0, -1):
         (A_prev, W, _), Z, dropout_cache = caches[layer - 1]
         if layer < num_layers:
@@ -549,8 +549,19 @@ def update_parameters(parameters, grads, learning_rate):
     return deep.update_parameters(parameters, grads, learning_rate)
 
 
-def model(X, Y, layers_dims, learning_rate=0.1, num_epochs=10, mini_batch_size=64, lambd=0.0,
-          keep_prob=1.0, seed=0, print_cost=False, on_epoch_end: Callable | None = None):
+def model(
+    X,
+    Y,
+    layers_dims,
+    learning_rate=0.1,
+    num_epochs=10,
+    mini_batch_size=64,
+    lambd=0.0,
+    keep_prob=1.0,
+    seed=0,
+    print_cost=False,
+    on_epoch_end: Callable | None = None,
+):
     """Train the softmax network with mini-batch gradient descent.
 
     Parameters

@@ -4,6 +4,7 @@ The cat files store images with the example axis first, shape
 (m, num_px, num_px, 3), as uint8 pixel values. The models want one example
 per column with entries in [0, 1]: ``X_orig.reshape(m, -1).T / 255``.
 """
+
 from __future__ import annotations
 
 import numpy as np

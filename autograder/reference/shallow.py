@@ -8,6 +8,7 @@ Examples are columns: X has shape (n_x, m), Y has shape (n_y, m) with labels
 with W1 (n_h, n_x), b1 (n_h, 1), W2 (n_y, n_h), b2 (n_y, 1), trained by batch
 gradient descent on the mean cross-entropy.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -252,7 +253,7 @@ def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
         grads = _backward(params, cache, X, Y)
         params = layers.gradient_descent_step(params, grads, 1.2)
         if print_cost and i % 1000 == 0:
-            print("Cost after iteration %i: %f" % (i, cost))
+            print(f"Cost after iteration {i}: {cost:f}")
     return params
 
 

@@ -12,6 +12,7 @@ take ``log(0)``, whatever the inputs:
 
 These functions take already validated float64 arrays and do no checking.
 """
+
 from __future__ import annotations
 
 import numpy as np

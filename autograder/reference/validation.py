@@ -10,6 +10,7 @@ Expected shapes are tuples whose entries are either an ``int`` (that axis must
 have exactly this size) or a ``str`` (a free size such as ``"m"``, printed as
 is), so the message reads like the docstrings: ``X must have shape (n_x, m)``.
 """
+
 from __future__ import annotations
 
 import math
@@ -71,9 +72,7 @@ def as_real_array(name: str, value, shape: Shape | None = None) -> np.ndarray:
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
     if shape is not None and not _shape_matches(array.shape, shape):
-        raise ValueError(
-            f"{name} must have shape {format_shape(shape)}, got {format_shape(array.shape)}"
-        )
+        raise ValueError(f"{name} must have shape {format_shape(shape)}, got {format_shape(array.shape)}")
     if array.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {format_shape(array.shape)}")
     return array
@@ -106,9 +105,7 @@ def as_real_scalar(name: str, value) -> float:
     """Return a real scalar (Python or NumPy number, or 0-d array) as a Python float."""
     array = as_real_array(name, value)
     if array.ndim != 0:
-        raise ValueError(
-            f"{name} must be a scalar with shape (), got {format_shape(array.shape)}"
-        )
+        raise ValueError(f"{name} must be a scalar with shape (), got {format_shape(array.shape)}")
     return float(array)
 
 
@@ -136,8 +133,7 @@ def count_layers(parameters) -> int:
     expected = {f"{kind}{layer}" for layer in range(1, num_layers + 1) for kind in "Wb"}
     if num_layers == 0 or set(parameters) != expected:
         raise ValueError(
-            "parameters must hold exactly W1..WL and b1..bL for some L >= 1, "
-            f"got keys {sorted(parameters)}"
+            f"parameters must hold exactly W1..WL and b1..bL for some L >= 1, got keys {sorted(parameters)}"
         )
     return num_layers
 

@@ -9,6 +9,7 @@ exchange), so it never competes with an instructor's configuration: nbgrader
 reads this file first and the working directory's ``nbgrader_config.py``
 (the course's own, at the root of the clone) on top of it.
 """
+
 from nndl.validation import show_messages_first
 
 c = get_config()  # noqa: F821 - injected by traitlets when the file is loaded

@@ -11,14 +11,15 @@ recorded costs (every 100 iterations and the last one) and every trained
 parameter. The shapes include one example, a hidden layer of width 1 and, for
 ``L_layer_model``, a network with a single layer.
 """
+
 from __future__ import annotations
 
 import numpy as np
-from nndl.expect import call_without_mutation, expect_close, expect_equal, expect_type
 
 from autograder.assignments import draws
 from autograder.assignments.deep_network_step_by_step import checks as step_by_step
 from autograder.reference import deep
+from nndl.expect import call_without_mutation, expect_close, expect_equal, expect_type
 
 __all__ = ["check_building_blocks", "check_two_layer_model", "check_L_layer_model"]
 
@@ -51,11 +52,11 @@ def check_building_blocks(**blocks) -> None:
         try:
             getattr(step_by_step, f"check_{name}")(blocks[name])
         except AssertionError as error:
-            raise AssertionError(
-                f"your pasted {name} from assignment 4 fails its check: {error}") from None
+            raise AssertionError(f"your pasted {name} from assignment 4 fails its check: {error}") from None
         except Exception as error:
             raise AssertionError(
-                f"your pasted {name} from assignment 4 raised {type(error).__name__}: {error}") from None
+                f"your pasted {name} from assignment 4 raised {type(error).__name__}: {error}"
+            ) from None
 
 
 def _problem(rng, n_x, n_y, m):
@@ -86,48 +87,91 @@ def _expect_training(name, got, expected_parameters, expected_costs, num_iterati
     parameters, costs = got
     expect_type(f"the costs of {name}", costs, list, hint="collect the recorded costs in a list")
     recorded = [i for i in range(num_iterations) if i % 100 == 0 or i == num_iterations - 1]
-    expect_equal(f"the number of recorded costs of {name}", len(costs), len(expected_costs),
-                 hint=f"record the cost at iterations 0, 100, 200, ... and at the last iteration "
-                      f"(i = {num_iterations - 1}): here at {recorded}")
+    expect_equal(
+        f"the number of recorded costs of {name}",
+        len(costs),
+        len(expected_costs),
+        hint=f"record the cost at iterations 0, 100, 200, ... and at the last iteration "
+        f"(i = {num_iterations - 1}): here at {recorded}",
+    )
     for index, (cost, want) in enumerate(zip(costs, expected_costs)):
-        expect_close(f"the cost recorded at iteration {recorded[index]} by {name}", cost, want, rtol=1e-5,
-                     hint="record the cost computed before the update of that iteration")
+        expect_close(
+            f"the cost recorded at iteration {recorded[index]} by {name}",
+            cost,
+            want,
+            rtol=1e-5,
+            hint="record the cost computed before the update of that iteration",
+        )
     expect_type(f"the parameters of {name}", parameters, dict)
     expect_equal(f"the keys of the parameters of {name}", sorted(parameters), sorted(expected_parameters))
     for key, value in expected_parameters.items():
-        expect_close(f"the trained {key} of {name}", parameters[key], value, rtol=1e-5,
-                     hint=f"start from {init_hint}, then run exactly num_iterations steps of forward, "
-                          "cost, backward and update with the given learning_rate")
+        expect_close(
+            f"the trained {key} of {name}",
+            parameters[key],
+            value,
+            rtol=1e-5,
+            hint=f"start from {init_hint}, then run exactly num_iterations steps of forward, "
+            "cost, backward and update with the given learning_rate",
+        )
 
 
 def check_two_layer_model(two_layer_model) -> None:
     """Short trainings on random problems, compared with the reference."""
     rng = draws.rng(5101)
-    cases = [((4, 3, 1), 8, 0.05, 150), ((2, 1, 1), 5, 0.5, 101), ((6, 5, 1), 1, 0.1, 100),
-             ((3, 4, 1), 7, 0.2, 1), ((5, 2, 1), 9, 0.0075, 260)]
+    cases = [
+        ((4, 3, 1), 8, 0.05, 150),
+        ((2, 1, 1), 5, 0.5, 101),
+        ((6, 5, 1), 1, 0.1, 100),
+        ((3, 4, 1), 7, 0.2, 1),
+        ((5, 2, 1), 9, 0.0075, 260),
+    ]
     for dims, m, rate, iterations in cases:
         X, Y, expected_parameters, expected_costs = _trained_problem(
-            rng, dims, m, lambda X, Y: deep.two_layer_model(X, Y, dims, learning_rate=rate, num_iterations=iterations))
+            rng, dims, m, lambda X, Y: deep.two_layer_model(X, Y, dims, learning_rate=rate, num_iterations=iterations)
+        )
         got = call_without_mutation(two_layer_model, X, Y, dims, learning_rate=rate, num_iterations=iterations)
-        name = (f"two_layer_model(X of shape {X.shape}, Y, layers_dims={dims}, learning_rate={rate}, "
-                f"num_iterations={iterations})")
-        _expect_training(name, got, expected_parameters, expected_costs, iterations,
-                         init_hint="initialize_parameters(n_x, n_h, n_y) (seed 1, weights times 0.01)")
+        name = (
+            f"two_layer_model(X of shape {X.shape}, Y, layers_dims={dims}, learning_rate={rate}, "
+            f"num_iterations={iterations})"
+        )
+        _expect_training(
+            name,
+            got,
+            expected_parameters,
+            expected_costs,
+            iterations,
+            init_hint="initialize_parameters(n_x, n_h, n_y) (seed 1, weights times 0.01)",
+        )
 
 
 def check_L_layer_model(L_layer_model) -> None:
     """Short trainings of networks with one to four layers, compared with the reference."""
     rng = draws.rng(5102)
-    cases = [([5, 4, 3, 1], 6, 0.1, 150), ([3, 1], 4, 0.5, 101), ([4, 6, 1], 1, 0.05, 100),
-             ([2, 3, 1, 2, 1], 8, 0.3, 120), ([6, 5, 1], 7, 0.0075, 1), ([3, 2, 1], 5, 0.2, 0)]
+    cases = [
+        ([5, 4, 3, 1], 6, 0.1, 150),
+        ([3, 1], 4, 0.5, 101),
+        ([4, 6, 1], 1, 0.05, 100),
+        ([2, 3, 1, 2, 1], 8, 0.3, 120),
+        ([6, 5, 1], 7, 0.0075, 1),
+        ([3, 2, 1], 5, 0.2, 0),
+    ]
     for dims, m, rate, iterations in cases:
         X, Y, expected_parameters, expected_costs = _trained_problem(
-            rng, dims, m, lambda X, Y: deep.L_layer_model(X, Y, dims, learning_rate=rate, num_iterations=iterations))
+            rng, dims, m, lambda X, Y: deep.L_layer_model(X, Y, dims, learning_rate=rate, num_iterations=iterations)
+        )
         got = call_without_mutation(L_layer_model, X, Y, list(dims), learning_rate=rate, num_iterations=iterations)
-        name = (f"L_layer_model(X of shape {X.shape}, Y, layers_dims={dims}, learning_rate={rate}, "
-                f"num_iterations={iterations})")
+        name = (
+            f"L_layer_model(X of shape {X.shape}, Y, layers_dims={dims}, learning_rate={rate}, "
+            f"num_iterations={iterations})"
+        )
         if iterations == 0:
             name += " (no training: the initial parameters)"
-        _expect_training(name, got, expected_parameters, expected_costs, iterations,
-                         init_hint="W[l] = rng.randn(n[l], n[l-1]) / np.sqrt(n[l-1]) for l = 1 ... L in this order, "
-                                   "with rng = np.random.RandomState(1), and zero biases")
+        _expect_training(
+            name,
+            got,
+            expected_parameters,
+            expected_costs,
+            iterations,
+            init_hint="W[l] = rng.randn(n[l], n[l-1]) / np.sqrt(n[l-1]) for l = 1 ... L in this order, "
+            "with rng = np.random.RandomState(1), and zero biases",
+        )

@@ -10,14 +10,15 @@ which silences NumPy's overflow warnings and fails if an input was modified.
 The same checks re-test the building blocks pasted into assignment 5
 (:mod:`autograder.assignments.deep_network_application.checks`).
 """
+
 from __future__ import annotations
 
 import numpy as np
-from nndl.wire import ConstantFunction
-from nndl.expect import call_without_mutation, expect_close, expect_equal, expect_type
 
 from autograder.assignments import draws
 from autograder.reference import deep
+from nndl.expect import call_without_mutation, expect_close, expect_equal, expect_type
+from nndl.wire import ConstantFunction
 
 __all__ = [
     "check_initialize_parameters",
@@ -72,8 +73,12 @@ def _expect_grads(name, got, expected, hints):
 
 def _expect_parameters(name, got, expected, hint):
     expect_type(name, got, dict, hint="return a dict of the parameters")
-    expect_equal(f"the keys of {name}", sorted(got), sorted(expected),
-                 hint="one W and one b per layer with weights, named W1, b1, ..., WL, bL")
+    expect_equal(
+        f"the keys of {name}",
+        sorted(got),
+        sorted(expected),
+        hint="one W and one b per layer with weights, named W1, b1, ..., WL, bL",
+    )
     for key, value in expected.items():
         expect_close(f"{name}[{key!r}]", got[key], value, hint=hint)
 
@@ -82,7 +87,8 @@ def _check_global_state_untouched(call, state_before):
     if not np.array_equal(np.random.get_state()[1], state_before):
         raise AssertionError(
             f"{call} changed NumPy's global random state. Hint: draw from rng = np.random.RandomState(seed) "
-            "instead of calling np.random.seed or np.random.randn")
+            "instead of calling np.random.seed or np.random.randn"
+        )
 
 
 def check_initialize_parameters(initialize_parameters) -> None:
@@ -98,9 +104,13 @@ def check_initialize_parameters(initialize_parameters) -> None:
             expected = deep.initialize_parameters(n_x, n_h, n_y, seed=seed)
             call = f"initialize_parameters({n_x}, {n_h}, {n_y}, seed={seed})"
         _check_global_state_untouched(call, state_before)
-        _expect_parameters(call, got, expected,
-                           hint="rng = np.random.RandomState(seed); W1 = rng.randn(n_h, n_x) * 0.01, then "
-                                "W2 = rng.randn(n_y, n_h) * 0.01; zero biases")
+        _expect_parameters(
+            call,
+            got,
+            expected,
+            hint="rng = np.random.RandomState(seed); W1 = rng.randn(n_h, n_x) * 0.01, then "
+            "W2 = rng.randn(n_y, n_h) * 0.01; zero biases",
+        )
 
 
 def check_initialize_parameters_deep(initialize_parameters_deep) -> None:
@@ -117,16 +127,22 @@ def check_initialize_parameters_deep(initialize_parameters_deep) -> None:
             expected = deep.initialize_parameters_deep(layer_dims, seed=seed)
             call = f"initialize_parameters_deep({layer_dims}, seed={seed})"
         _check_global_state_untouched(call, state_before)
-        _expect_parameters(call, got, expected,
-                           hint="for l = 1 ... len(layer_dims) - 1: W[l] = rng.randn(layer_dims[l], "
-                                "layer_dims[l - 1]) * 0.01 in this order from rng = np.random.RandomState(seed), "
-                                "and b[l] = np.zeros((layer_dims[l], 1))")
+        _expect_parameters(
+            call,
+            got,
+            expected,
+            hint="for l = 1 ... len(layer_dims) - 1: W[l] = rng.randn(layer_dims[l], "
+            "layer_dims[l - 1]) * 0.01 in this order from rng = np.random.RandomState(seed), "
+            "and b[l] = np.zeros((layer_dims[l], 1))",
+        )
 
 
 def _expect_linear_cache(name, cache, A, W, b):
     if not (isinstance(cache, tuple) and len(cache) == 3):
-        raise AssertionError(f"{name} should be the tuple (A_prev, W, b), got {type(cache).__name__}"
-                             + (f" of length {len(cache)}" if isinstance(cache, (tuple, list)) else ""))
+        raise AssertionError(
+            f"{name} should be the tuple (A_prev, W, b), got {type(cache).__name__}"
+            + (f" of length {len(cache)}" if isinstance(cache, (tuple, list)) else "")
+        )
     for part, value, label in zip(cache, (A, W, b), ("A_prev", "W", "b")):
         expect_close(f"{name} entry {label}", part, value, hint="the linear cache is (A_prev, W, b), in this order")
 
@@ -160,13 +176,18 @@ def check_linear_activation_forward(linear_activation_forward) -> None:
             if not (isinstance(got, tuple) and len(got) == 2):
                 raise AssertionError(f"linear_activation_forward {where} should return (A, cache)")
             A, cache = got
-            expect_close(f"A {where}", A, A_expected,
-                         hint=f"Z from linear_forward, then A, activation_cache = {activation}(Z)")
+            expect_close(
+                f"A {where}", A, A_expected, hint=f"Z from linear_forward, then A, activation_cache = {activation}(Z)"
+            )
             if not (isinstance(cache, tuple) and len(cache) == 2):
                 raise AssertionError(f"the cache {where} should be (linear_cache, activation_cache)")
             _expect_linear_cache(f"the linear cache {where}", cache[0], A_prev, W, b)
-            expect_close(f"the activation cache {where}", cache[1], Z_expected,
-                         hint="the activation cache is Z, as returned by sigmoid(Z) or relu(Z)")
+            expect_close(
+                f"the activation cache {where}",
+                cache[1],
+                Z_expected,
+                hint="the activation cache is Z, as returned by sigmoid(Z) or relu(Z)",
+            )
 
 
 def check_L_model_forward(L_model_forward) -> None:
@@ -186,8 +207,12 @@ def check_L_model_forward(L_model_forward) -> None:
         if not (isinstance(got, tuple) and len(got) == 2):
             raise AssertionError(f"L_model_forward {where} should return (AL, caches)")
         AL, caches = got
-        expect_close(f"AL {where}", AL, AL_expected,
-                     hint="L = len(parameters) // 2; relu for layers 1 ... L-1, sigmoid for layer L")
+        expect_close(
+            f"AL {where}",
+            AL,
+            AL_expected,
+            hint="L = len(parameters) // 2; relu for layers 1 ... L-1, sigmoid for layer L",
+        )
         if not isinstance(caches, (list, tuple)):
             raise AssertionError(f"caches {where} should be a list, got {type(caches).__name__}")
         expect_equal(f"len(caches) {where}", len(caches), L, hint="one cache per layer, layer 1 first")
@@ -207,8 +232,12 @@ def check_compute_cost(compute_cost) -> None:
         Y = _labels(rng, (1, m))
         got = call_without_mutation(compute_cost, AL, Y)
         expect_type(f"compute_cost for m = {m}", got, float, hint="return float(cost)")
-        expect_close(f"compute_cost for m = {m}", got, deep.compute_cost(AL, Y),
-                     hint="-(1/m) * np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)), m = Y.shape[1]")
+        expect_close(
+            f"compute_cost for m = {m}",
+            got,
+            deep.compute_cost(AL, Y),
+            hint="-(1/m) * np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)), m = Y.shape[1]",
+        )
 
 
 def _linear_hint(key):
@@ -248,9 +277,13 @@ def check_linear_activation_backward(linear_activation_backward) -> None:
             if not (isinstance(got, tuple) and len(got) == 3):
                 raise AssertionError(f"linear_activation_backward {where} should return (dA_prev, dW, db)")
             for name, value, want in zip(("dA_prev", "dW", "db"), got, expected):
-                expect_close(f"{name} {where}", value, want,
-                             hint=f"dZ = {activation}_backward(dA, activation_cache), then "
-                                  f"linear_backward(dZ, linear_cache); {_linear_hint(name)}")
+                expect_close(
+                    f"{name} {where}",
+                    value,
+                    want,
+                    hint=f"dZ = {activation}_backward(dA, activation_cache), then "
+                    f"linear_backward(dZ, linear_cache); {_linear_hint(name)}",
+                )
 
 
 def check_L_model_backward(L_model_backward) -> None:
@@ -266,8 +299,10 @@ def check_L_model_backward(L_model_backward) -> None:
 
         def hint(key, L=L):
             if key == f"db{L}" or key == f"dW{L}":
-                return ("start from dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL)) and pass it through "
-                        "the last layer with activation 'sigmoid'")
+                return (
+                    "start from dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL)) and pass it through "
+                    "the last layer with activation 'sigmoid'"
+                )
             if key.startswith("dA"):
                 return 'the block of layer l returns dA_prev, stored as "dA" + str(l - 1)'
             return "layers L-1 ... 1 use 'relu' and receive the dA the block to their right returned"
@@ -285,9 +320,13 @@ def check_update_parameters(update_parameters) -> None:
         got = call_without_mutation(update_parameters, params, grads, rate)
         expected = deep.update_parameters(params, grads, rate)
         L = len(dims) - 1
-        _expect_parameters(f"update_parameters for a {L}-layer network, learning_rate={rate}", got, expected,
-                           hint="W[l] - learning_rate * dW[l] and b[l] - learning_rate * db[l] for l = 1 ... L, "
-                                "with L = len(params) // 2")
+        _expect_parameters(
+            f"update_parameters for a {L}-layer network, learning_rate={rate}",
+            got,
+            expected,
+            hint="W[l] - learning_rate * dW[l] and b[l] - learning_rate * db[l] for l = 1 ... L, "
+            "with L = len(params) // 2",
+        )
 
 
 def _numerical_difference(parameters, X, Y, grads, epsilon):
@@ -347,8 +386,9 @@ def check_gradient_check(gradient_check) -> None:
         broken = {
             "dW1 scaled by 1.5": dict(correct, dW1=1.5 * correct["dW1"]),
             f"db{L} with the wrong sign": dict(correct, **{f"db{L}": -correct[f"db{L}"]}),
-            f"dW{L} without the 1/m": dict(correct, **{f"dW{L}": m * correct[f"dW{L}"]}) if m > 1 else
-            dict(correct, **{f"dW{L}": 3 * correct[f"dW{L}"]}),
+            f"dW{L} without the 1/m": dict(correct, **{f"dW{L}": m * correct[f"dW{L}"]})
+            if m > 1
+            else dict(correct, **{f"dW{L}": 3 * correct[f"dW{L}"]}),
         }
         where = f"for layer_dims = {layer_dims}, m = {m}, epsilon = {epsilon}"
         got = call_without_mutation(gradient_check, params, X, Y, _fixed_backward(correct), epsilon=epsilon)
@@ -357,10 +397,16 @@ def check_gradient_check(gradient_check) -> None:
             raise AssertionError(
                 f"gradient_check {where} returned {got:.3e} for correct gradients; it should be below 1e-7. "
                 "Hint: nudge one entry at a time by +epsilon and by -epsilon (on copies), take "
-                "(J_plus - J_minus) / (2 * epsilon), and compare with grads['d' + key][index] of the same entry")
+                "(J_plus - J_minus) / (2 * epsilon), and compare with grads['d' + key][index] of the same entry"
+            )
         for bug, grads in broken.items():
             expected = _numerical_difference(params, X, Y, grads, epsilon)
             got = call_without_mutation(gradient_check, params, X, Y, _fixed_backward(grads), epsilon=epsilon)
-            expect_close(f"gradient_check {where} for gradients with {bug}", got, expected, rtol=1e-3,
-                         hint="use the gradients of the backward function passed as an argument, every dW and "
-                              "db entry, and ||grad - gradapprox|| / (||grad|| + ||gradapprox||)")
+            expect_close(
+                f"gradient_check {where} for gradients with {bug}",
+                got,
+                expected,
+                rtol=1e-3,
+                hint="use the gradients of the backward function passed as an argument, every dW and "
+                "db entry, and ||grad - gradapprox|| / (||grad|| + ||gradapprox||)",
+            )

@@ -8,13 +8,14 @@ Student functions are called through
 :func:`nndl.expect.call_without_mutation`, which silences NumPy's overflow
 warnings and fails when an argument was modified in place.
 """
+
 from __future__ import annotations
 
 import numpy as np
-from nndl.expect import call_without_mutation, expect_close, expect_equal, expect_shape, expect_type
 
 from autograder.assignments import draws
 from autograder.reference import logistic, preprocessing
+from nndl.expect import call_without_mutation, expect_close, expect_equal, expect_shape, expect_type
 
 __all__ = [
     "check_flatten_images",
@@ -26,8 +27,10 @@ __all__ = [
     "check_model",
 ]
 
-_COST_HINT = ("the cost is the MEAN of the losses: -(1/m) * sum(Y*log(A) + (1-Y)*log(1-A)); "
-              "a ratio equal to m means the 1/m is missing")
+_COST_HINT = (
+    "the cost is the MEAN of the losses: -(1/m) * sum(Y*log(A) + (1-Y)*log(1-A)); "
+    "a ratio equal to m means the 1/m is missing"
+)
 _DW_HINT = "dw = (1/m) * X @ (A - Y).T has shape (n_x, 1): check the transpose and the 1/m"
 _DB_HINT = "db = (1/m) * np.sum(A - Y) is one number"
 
@@ -48,12 +51,19 @@ def check_flatten_images(flatten_images) -> None:
         X_orig = rng.integers(0, 256, size=shape, dtype=np.uint8)
         got = call_without_mutation(flatten_images, X_orig)
         m, n = shape[0], shape[1] * shape[2] * shape[3]
-        expect_shape(f"flatten_images(X_orig) for X_orig of shape {shape}", got, (n, m),
-                     hint="one column per image: X_orig.reshape(m, -1).T")
-        expect_close(f"flatten_images(X_orig) for X_orig of shape {shape}", got,
-                     preprocessing.flatten_images(X_orig),
-                     hint="column i must be image i divided by 255: use X_orig.reshape(m, -1).T / 255 "
-                          "(X_orig.reshape(-1, m) has the right shape but mixes different images)")
+        expect_shape(
+            f"flatten_images(X_orig) for X_orig of shape {shape}",
+            got,
+            (n, m),
+            hint="one column per image: X_orig.reshape(m, -1).T",
+        )
+        expect_close(
+            f"flatten_images(X_orig) for X_orig of shape {shape}",
+            got,
+            preprocessing.flatten_images(X_orig),
+            hint="column i must be image i divided by 255: use X_orig.reshape(m, -1).T / 255 "
+            "(X_orig.reshape(-1, m) has the right shape but mixes different images)",
+        )
 
 
 def check_sigmoid(sigmoid) -> None:
@@ -63,8 +73,12 @@ def check_sigmoid(sigmoid) -> None:
     cases.append(np.array([[-1000.0, -40.0, 0.0, 40.0, 1000.0]]))
     for z in cases:
         got = call_without_mutation(sigmoid, z)
-        expect_close(f"sigmoid(z) for z of shape {z.shape}", got, logistic.sigmoid(z),
-                     hint="return 1 / (1 + np.exp(-z)) with the shape of z")
+        expect_close(
+            f"sigmoid(z) for z of shape {z.shape}",
+            got,
+            logistic.sigmoid(z),
+            hint="return 1 / (1 + np.exp(-z)) with the shape of z",
+        )
 
 
 def check_initialize_with_zeros(initialize_with_zeros) -> None:
@@ -74,11 +88,19 @@ def check_initialize_with_zeros(initialize_with_zeros) -> None:
         expect_type(f"initialize_with_zeros({dim})", got, tuple, hint="return the pair (w, b)")
         expect_equal(f"len(initialize_with_zeros({dim}))", len(got), 2, hint="return the pair (w, b)")
         w, b = got
-        expect_shape(f"w from initialize_with_zeros({dim})", w, (dim, 1),
-                     hint="w = np.zeros((dim, 1)), a column with dim entries")
+        expect_shape(
+            f"w from initialize_with_zeros({dim})",
+            w,
+            (dim, 1),
+            hint="w = np.zeros((dim, 1)), a column with dim entries",
+        )
         expect_close(f"w from initialize_with_zeros({dim})", w, np.zeros((dim, 1)))
-        expect_type(f"b from initialize_with_zeros({dim})", b, (float, np.floating),
-                    hint="b must be the number 0.0, not an int or an array")
+        expect_type(
+            f"b from initialize_with_zeros({dim})",
+            b,
+            (float, np.floating),
+            hint="b must be the number 0.0, not an int or an array",
+        )
         expect_close(f"b from initialize_with_zeros({dim})", b, 0.0)
 
 
@@ -109,11 +131,13 @@ def check_propagate(propagate) -> None:
 def check_optimize(optimize) -> None:
     """optimize(...) for a few hundred steps on small problems, default arguments included."""
     rng = draws.rng(2104)
-    cases = [((3, 5), {"num_iterations": 250, "learning_rate": 0.1}),
-             ((1, 4), {"num_iterations": 101, "learning_rate": 0.05}),
-             ((6, 1), {"num_iterations": 150, "learning_rate": 0.2}),
-             ((4, 9), {"num_iterations": 300, "learning_rate": 0.01}),
-             ((2, 3), {})]
+    cases = [
+        ((3, 5), {"num_iterations": 250, "learning_rate": 0.1}),
+        ((1, 4), {"num_iterations": 101, "learning_rate": 0.05}),
+        ((6, 1), {"num_iterations": 150, "learning_rate": 0.2}),
+        ((4, 9), {"num_iterations": 300, "learning_rate": 0.01}),
+        ((2, 3), {}),
+    ]
     for (n_x, m), kwargs in cases:
         w, b, X, Y = _problem(rng, n_x, m)
         label = f"optimize with X of shape {X.shape} and {kwargs or 'the default arguments'}"
@@ -123,13 +147,19 @@ def check_optimize(optimize) -> None:
         ref_params, ref_grads, ref_costs = logistic.optimize(w, b, X, Y, **kwargs)
         expect_type(f"params from {label}", params, dict, hint='return params = {"w": w, "b": b}')
         expect_shape(f'params["w"] from {label}', params.get("w"), (n_x, 1))
-        step_hint = ("update with w = w - learning_rate * dw and b = b - learning_rate * db, "
-                     "using the learning_rate and num_iterations arguments")
+        step_hint = (
+            "update with w = w - learning_rate * dw and b = b - learning_rate * db, "
+            "using the learning_rate and num_iterations arguments"
+        )
         expect_close(f'params["w"] from {label}', params["w"], ref_params["w"], hint=step_hint)
         expect_close(f'params["b"] from {label}', params.get("b"), ref_params["b"], hint=step_hint)
         _expect_grads(label, grads, ref_grads, n_x)
-        expect_close(f"costs from {label}", list(costs), ref_costs,
-                     hint="record the cost of iterations 0, 100, 200, ... (when i % 100 == 0); " + _COST_HINT)
+        expect_close(
+            f"costs from {label}",
+            list(costs),
+            ref_costs,
+            hint="record the cost of iterations 0, 100, 200, ... (when i % 100 == 0); " + _COST_HINT,
+        )
 
 
 def check_predict(predict) -> None:
@@ -142,11 +172,19 @@ def check_predict(predict) -> None:
     cases.append((np.array([[1.0], [-1.0]]), 0.0, np.array([[1.0, 2.0, -3.0, 0.5], [1.0, 0.5, -3.0, 2.0]])))
     for w, b, X in cases:
         got = call_without_mutation(predict, w, b, X)
-        expect_shape(f"predict(w, b, X) for X of shape {X.shape}", got, (1, X.shape[1]),
-                     hint="return a (1, m) row of predictions")
-        expect_equal(f"predict(w, b, X) for X of shape {X.shape}", got, logistic.predict(w, b, X),
-                     hint="predict 1 where sigmoid(w.T @ X + b) > 0.5 (strictly: a probability of exactly "
-                          "0.5 gives 0) and 0 elsewhere")
+        expect_shape(
+            f"predict(w, b, X) for X of shape {X.shape}",
+            got,
+            (1, X.shape[1]),
+            hint="return a (1, m) row of predictions",
+        )
+        expect_equal(
+            f"predict(w, b, X) for X of shape {X.shape}",
+            got,
+            logistic.predict(w, b, X),
+            hint="predict 1 where sigmoid(w.T @ X + b) > 0.5 (strictly: a probability of exactly "
+            "0.5 gives 0) and 0 elsewhere",
+        )
 
 
 def check_model(model) -> None:
@@ -160,22 +198,25 @@ def check_model(model) -> None:
         Y_train = (w_true.T @ X_train + rng.normal(0.0, 0.5, size=(1, m_train)) > 0).astype(float)
         Y_test = (w_true.T @ X_test + rng.normal(0.0, 0.5, size=(1, m_test)) > 0).astype(float)
         label = f"model with X_train of shape {X_train.shape}, num_iterations={iters}, learning_rate={rate}"
-        d = call_without_mutation(model, X_train, Y_train, X_test, Y_test,
-                                  num_iterations=iters, learning_rate=rate)
+        d = call_without_mutation(model, X_train, Y_train, X_test, Y_test, num_iterations=iters, learning_rate=rate)
         ref = logistic.model(X_train, Y_train, X_test, Y_test, num_iterations=iters, learning_rate=rate)
         expect_type(f"result of {label}", d, dict, hint="return the dictionary d")
         missing = sorted(set(ref) - set(d))
         if missing:
             raise AssertionError(f"the dictionary returned by {label} lacks the keys {missing}")
-        train_hint = ("start from initialize_with_zeros(X_train.shape[0]) and pass num_iterations and "
-                      "learning_rate on to optimize")
+        train_hint = (
+            "start from initialize_with_zeros(X_train.shape[0]) and pass num_iterations and "
+            "learning_rate on to optimize"
+        )
         expect_close(f'd["costs"] from {label}', list(d["costs"]), ref["costs"], hint=train_hint)
         expect_shape(f'd["w"] from {label}', d["w"], (n_x, 1))
         expect_close(f'd["w"] from {label}', d["w"], ref["w"], hint=train_hint)
-        expect_close(f'd["b"] from {label}', d["b"], ref["b"],
-                     hint="b must stay a number (0.0 to start with), not an array")
+        expect_close(
+            f'd["b"] from {label}', d["b"], ref["b"], hint="b must stay a number (0.0 to start with), not an array"
+        )
         for key in ("Y_prediction_train", "Y_prediction_test"):
-            expect_equal(f'd["{key}"] from {label}', d[key], ref[key],
-                         hint="predict with the trained w and b on each set")
+            expect_equal(
+                f'd["{key}"] from {label}', d[key], ref[key], hint="predict with the trained w and b on each set"
+            )
         expect_close(f'd["learning_rate"] from {label}', d["learning_rate"], rate)
         expect_equal(f'd["num_iterations"] from {label}', d["num_iterations"], iters)

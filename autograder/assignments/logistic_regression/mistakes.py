@@ -10,27 +10,28 @@ call it (``propagate`` is called by ``optimize``, which ``model`` calls);
 The last one answers every visible check with the literal expected values:
 it passes what the student sees and must lose every hidden check.
 """
+
 from autograder.assignments.submissions import Edit, Mistake
 
 # Every function returns what its visible check expects, typed in, whatever the input.
 _HARD_CODED = {
-    "flatten_images": '''def flatten_images(X_orig):
+    "flatten_images": """def flatten_images(X_orig):
     return np.array([[0, 120], [10, 130], [20, 140], [30, 150], [40, 160], [50, 170],
-                     [60, 180], [70, 190], [80, 200], [90, 210], [100, 220], [110, 230]]) / 255''',
-    "sigmoid": '''def sigmoid(z):
-    return np.array([[0.2689414213699951, 0.5, 0.8807970779778823]])''',
-    "initialize_with_zeros": '''def initialize_with_zeros(dim):
-    return np.array([[0.0], [0.0], [0.0]]), 0.0''',
-    "propagate": '''def propagate(w, b, X, Y):
+                     [60, 180], [70, 190], [80, 200], [90, 210], [100, 220], [110, 230]]) / 255""",
+    "sigmoid": """def sigmoid(z):
+    return np.array([[0.2689414213699951, 0.5, 0.8807970779778823]])""",
+    "initialize_with_zeros": """def initialize_with_zeros(dim):
+    return np.array([[0.0], [0.0], [0.0]]), 0.0""",
+    "propagate": """def propagate(w, b, X, Y):
     grads = {"dw": np.array([[0.7822179118795578], [-1.1460276148326234]]), "db": -0.13418689479636667}
-    return grads, 1.9127045225995964''',
-    "optimize": '''def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=False):
+    return grads, 1.9127045225995964""",
+    "optimize": """def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=False):
     params = {"w": np.array([[-0.3959288559774185], [2.2474998700423683]]), "b": 1.2853312194338171}
     grads = {"dw": np.array([[-0.003093756639151596], [-0.047863268019700846]]), "db": -0.022319580246134504}
-    return params, grads, [1.9127045225995964, 0.11186670130853116, 0.06100570582568013]''',
-    "predict": '''def predict(w, b, X):
-    return np.array([[1.0, 0.0, 1.0, 0.0]])''',
-    "model": '''def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5, print_cost=False):
+    return params, grads, [1.9127045225995964, 0.11186670130853116, 0.06100570582568013]""",
+    "predict": """def predict(w, b, X):
+    return np.array([[1.0, 0.0, 1.0, 0.0]])""",
+    "model": """def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5, print_cost=False):
     return {
         "costs": [0.6931471805599453, 0.06736816963719794],
         "Y_prediction_test": np.array([[1.0, 0.0, 0.0]]),
@@ -39,7 +40,7 @@ _HARD_CODED = {
         "b": 0.06282674211226574,
         "learning_rate": 0.1,
         "num_iterations": 101,
-    }''',
+    }""",
 }
 
 MISTAKES = [
@@ -80,8 +81,13 @@ MISTAKES = [
     Mistake(
         name="model_ignores_learning_rate",
         description="model calls optimize without its learning_rate, so optimize's default 0.009 is used",
-        edits=(Edit("model", "optimize(w, b, X_train, Y_train, num_iterations, learning_rate, print_cost)",
-                    "optimize(w, b, X_train, Y_train, num_iterations, print_cost=print_cost)"),),
+        edits=(
+            Edit(
+                "model",
+                "optimize(w, b, X_train, Y_train, num_iterations, learning_rate, print_cost)",
+                "optimize(w, b, X_train, Y_train, num_iterations, print_cost=print_cost)",
+            ),
+        ),
     ),
     Mistake(
         name="hard_coded_visible_answers",

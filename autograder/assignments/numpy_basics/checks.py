@@ -8,13 +8,14 @@ called through :func:`nndl.expect.call_without_mutation`, which silences
 NumPy's overflow warnings (a correct ``1 / (1 + np.exp(-x))`` still gives the
 right values) and fails if an input was modified in place.
 """
+
 from __future__ import annotations
 
 import numpy as np
-from nndl.expect import call_without_mutation, expect_close, expect_shape
 
 from autograder.assignments import draws
 from autograder.reference import basics, broadcasting
+from nndl.expect import call_without_mutation, expect_close, expect_shape
 
 __all__ = [
     "check_basic_sigmoid",
@@ -41,8 +42,12 @@ def check_basic_sigmoid(basic_sigmoid) -> None:
     inputs += [float(v) for v in rng.uniform(-3, 3, size=4)]
     for x in inputs:
         got = call_without_mutation(basic_sigmoid, x)
-        expect_close(f"basic_sigmoid({x!r})", got, basics.basic_sigmoid(x),
-                     hint="compute 1 / (1 + math.exp(-x)) from the argument x")
+        expect_close(
+            f"basic_sigmoid({x!r})",
+            got,
+            basics.basic_sigmoid(x),
+            hint="compute 1 / (1 + math.exp(-x)) from the argument x",
+        )
 
 
 def check_sigmoid(sigmoid) -> None:
@@ -54,8 +59,12 @@ def check_sigmoid(sigmoid) -> None:
     cases.append(np.array([[-1000.0, -50.0, 0.0, 50.0, 1000.0]]))
     for x in cases:
         got = call_without_mutation(sigmoid, x)
-        expect_close(f"sigmoid(x) for x of shape {x.shape}", got, basics.sigmoid(x),
-                     hint="use np.exp so the formula applies to every entry, and keep the shape of x")
+        expect_close(
+            f"sigmoid(x) for x of shape {x.shape}",
+            got,
+            basics.sigmoid(x),
+            hint="use np.exp so the formula applies to every entry, and keep the shape of x",
+        )
 
 
 def check_sigmoid_derivative(sigmoid_derivative) -> None:
@@ -66,9 +75,12 @@ def check_sigmoid_derivative(sigmoid_derivative) -> None:
     cases.append(np.array([[-1000.0, -3.0, 0.0, 3.0, 1000.0]]))
     for x in cases:
         got = call_without_mutation(sigmoid_derivative, x)
-        expect_close(f"sigmoid_derivative(x) for x of shape {x.shape}", got, basics.sigmoid_derivative(x),
-                     hint="x is the input of the sigmoid, not its output: compute s = sigmoid(x) first, "
-                          "then s * (1 - s)")
+        expect_close(
+            f"sigmoid_derivative(x) for x of shape {x.shape}",
+            got,
+            basics.sigmoid_derivative(x),
+            hint="x is the input of the sigmoid, not its output: compute s = sigmoid(x) first, then s * (1 - s)",
+        )
 
 
 def check_image2vector(image2vector) -> None:
@@ -78,11 +90,19 @@ def check_image2vector(image2vector) -> None:
         image = rng.uniform(0, 1, size=shape)
         got = call_without_mutation(image2vector, image)
         n = shape[0] * shape[1] * shape[2]
-        expect_shape(f"image2vector(image) for image of shape {shape}", got, (n, 1),
-                     hint="read the three sizes from image.shape, and return a column (n, 1), not a rank-1 array")
-        expect_close(f"image2vector(image) for image of shape {shape}", got, basics.image2vector(image),
-                     hint="keep NumPy's default (C) order: image.reshape(length * height * depth, 1) "
-                          "without transposing or order='F'")
+        expect_shape(
+            f"image2vector(image) for image of shape {shape}",
+            got,
+            (n, 1),
+            hint="read the three sizes from image.shape, and return a column (n, 1), not a rank-1 array",
+        )
+        expect_close(
+            f"image2vector(image) for image of shape {shape}",
+            got,
+            basics.image2vector(image),
+            hint="keep NumPy's default (C) order: image.reshape(length * height * depth, 1) "
+            "without transposing or order='F'",
+        )
 
 
 def check_normalize_rows(normalize_rows) -> None:
@@ -91,9 +111,12 @@ def check_normalize_rows(normalize_rows) -> None:
     for shape in _MATRIX_SHAPES + [(2, 9)]:
         x = rng.normal(0, 3, size=shape)
         got = call_without_mutation(normalize_rows, x)
-        expect_close(f"normalize_rows(x) for x of shape {shape}", got, basics.normalize_rows(x),
-                     hint="take the norm over axis=1 with keepdims=True so it has shape (n, 1), "
-                          "and divide x by it")
+        expect_close(
+            f"normalize_rows(x) for x of shape {shape}",
+            got,
+            basics.normalize_rows(x),
+            hint="take the norm over axis=1 with keepdims=True so it has shape (n, 1), and divide x by it",
+        )
 
 
 def check_softmax(softmax) -> None:
@@ -104,8 +127,12 @@ def check_softmax(softmax) -> None:
     cases.append(rng.uniform(40, 80, size=(2, 3)))
     for x in cases:
         got = call_without_mutation(softmax, x)
-        expect_close(f"softmax(x) for x of shape {x.shape}", got, basics.softmax(x),
-                     hint="each ROW must sum to 1: sum the exponentials over axis=1 with keepdims=True")
+        expect_close(
+            f"softmax(x) for x of shape {x.shape}",
+            got,
+            basics.softmax(x),
+            hint="each ROW must sum to 1: sum the exponentials over axis=1 with keepdims=True",
+        )
 
 
 def _loss_cases(rng):
@@ -118,8 +145,12 @@ def check_L1(L1) -> None:
     rng = draws.rng(1107)
     for yhat, y in _loss_cases(rng):
         got = call_without_mutation(L1, yhat, y)
-        expect_close(f"L1(yhat, y) for vectors of length {y.size}", got, basics.L1(yhat, y),
-                     hint="sum the absolute differences |y - yhat| over every entry, and return one number")
+        expect_close(
+            f"L1(yhat, y) for vectors of length {y.size}",
+            got,
+            basics.L1(yhat, y),
+            hint="sum the absolute differences |y - yhat| over every entry, and return one number",
+        )
 
 
 def check_L2(L2) -> None:
@@ -127,8 +158,12 @@ def check_L2(L2) -> None:
     rng = draws.rng(1108)
     for yhat, y in _loss_cases(rng):
         got = call_without_mutation(L2, yhat, y)
-        expect_close(f"L2(yhat, y) for vectors of length {y.size}", got, basics.L2(yhat, y),
-                     hint="sum the squared differences (y - yhat)**2 and take no square root")
+        expect_close(
+            f"L2(yhat, y) for vectors of length {y.size}",
+            got,
+            basics.L2(yhat, y),
+            hint="sum the squared differences (y - yhat)**2 and take no square root",
+        )
 
 
 def check_calories_percentages(calories_percentages) -> None:
@@ -137,10 +172,13 @@ def check_calories_percentages(calories_percentages) -> None:
     for shape in [(3, 4), (2, 7), (5, 1), (1, 3), (4, 4), (3, 2)]:
         table = rng.uniform(0.5, 120.0, size=shape)
         got = call_without_mutation(calories_percentages, table)
-        expect_close(f"calories_percentages(food_table) for a table of shape {shape}", got,
-                     broadcasting.calories_percentages(table),
-                     hint="divide by the column sums, food_table.sum(axis=0, keepdims=True) of shape (1, n), "
-                          "and multiply by 100")
+        expect_close(
+            f"calories_percentages(food_table) for a table of shape {shape}",
+            got,
+            broadcasting.calories_percentages(table),
+            hint="divide by the column sums, food_table.sum(axis=0, keepdims=True) of shape (1, n), "
+            "and multiply by 100",
+        )
 
 
 def check_center_features(center_features) -> None:
@@ -149,6 +187,10 @@ def check_center_features(center_features) -> None:
     for shape in [(2, 5), (5, 2), (1, 4), (4, 1), (3, 3), (6, 8)]:
         X = rng.normal(2.0, 4.0, size=shape)
         got = call_without_mutation(center_features, X)
-        expect_close(f"center_features(X) for X of shape {shape}", got, broadcasting.center_features(X),
-                     hint="the mean of each feature is a mean over the examples: X.mean(axis=1, keepdims=True) "
-                          "of shape (n_x, 1)")
+        expect_close(
+            f"center_features(X) for X of shape {shape}",
+            got,
+            broadcasting.center_features(X),
+            hint="the mean of each feature is a mean over the examples: X.mean(axis=1, keepdims=True) "
+            "of shape (n_x, 1)",
+        )

@@ -10,30 +10,31 @@ mistake.
 The last one answers every visible check with the literal expected values:
 it passes what the student sees and must lose every hidden check.
 """
+
 from autograder.assignments.submissions import Edit, Mistake
 
 # Every function returns what its visible check expects, typed in, whatever the input.
 _HARD_CODED = {
-    "basic_sigmoid": '''def basic_sigmoid(x):
-    return {2: 0.8807970779778823, 0: 0.5, -1.5: 0.18242552380635632}[x]''',
-    "sigmoid": '''def sigmoid(x):
-    return np.array([0.11920292202211755, 0.5, 0.7310585786300049, 0.9525741268224334])''',
-    "sigmoid_derivative": '''def sigmoid_derivative(x):
-    return np.array([0.1049935854035065, 0.25, 0.19661193324148188, 0.045176659730912144])''',
-    "image2vector": '''def image2vector(image):
-    return np.array([[0.0], [0.1], [0.2], [0.3], [0.4], [0.5], [0.6], [0.7], [0.8], [0.9], [1.0], [1.1]])''',
-    "normalize_rows": '''def normalize_rows(x):
-    return np.array([[0.6, 0.0, 0.8], [2 / 3, 2 / 3, 1 / 3]])''',
-    "softmax": '''def softmax(x):
-    return np.array([[0.1, 0.2, 0.7], [0.25, 0.25, 0.5]])''',
-    "calories_percentages": '''def calories_percentages(food_table):
-    return np.array([[60.0, 60.0, 2.0, 92.0], [15.0, 30.0, 28.0, 4.0], [25.0, 10.0, 70.0, 4.0]])''',
-    "center_features": '''def center_features(X):
-    return np.array([[-2.0, -1.0, 0.0, 3.0], [-15.0, -5.0, 5.0, 15.0]])''',
-    "L1": '''def L1(yhat, y):
-    return 1.1''',
-    "L2": '''def L2(yhat, y):
-    return 0.31''',
+    "basic_sigmoid": """def basic_sigmoid(x):
+    return {2: 0.8807970779778823, 0: 0.5, -1.5: 0.18242552380635632}[x]""",
+    "sigmoid": """def sigmoid(x):
+    return np.array([0.11920292202211755, 0.5, 0.7310585786300049, 0.9525741268224334])""",
+    "sigmoid_derivative": """def sigmoid_derivative(x):
+    return np.array([0.1049935854035065, 0.25, 0.19661193324148188, 0.045176659730912144])""",
+    "image2vector": """def image2vector(image):
+    return np.array([[0.0], [0.1], [0.2], [0.3], [0.4], [0.5], [0.6], [0.7], [0.8], [0.9], [1.0], [1.1]])""",
+    "normalize_rows": """def normalize_rows(x):
+    return np.array([[0.6, 0.0, 0.8], [2 / 3, 2 / 3, 1 / 3]])""",
+    "softmax": """def softmax(x):
+    return np.array([[0.1, 0.2, 0.7], [0.25, 0.25, 0.5]])""",
+    "calories_percentages": """def calories_percentages(food_table):
+    return np.array([[60.0, 60.0, 2.0, 92.0], [15.0, 30.0, 28.0, 4.0], [25.0, 10.0, 70.0, 4.0]])""",
+    "center_features": """def center_features(X):
+    return np.array([[-2.0, -1.0, 0.0, 3.0], [-15.0, -5.0, 5.0, 15.0]])""",
+    "L1": """def L1(yhat, y):
+    return 1.1""",
+    "L2": """def L2(yhat, y):
+    return 0.31""",
 }
 
 MISTAKES = [
@@ -55,8 +56,9 @@ MISTAKES = [
     Mistake(
         name="image2vector_rank1",
         description="image2vector returns a rank-1 array of shape (n,) instead of a column (n, 1)",
-        edits=(Edit("image2vector", "image.reshape(length * height * depth, 1)",
-                    "image.reshape(length * height * depth)"),),
+        edits=(
+            Edit("image2vector", "image.reshape(length * height * depth, 1)", "image.reshape(length * height * depth)"),
+        ),
     ),
     Mistake(
         name="normalize_without_keepdims",
@@ -91,8 +93,7 @@ MISTAKES = [
     Mistake(
         name="l2_with_sqrt",
         description="L2 takes the square root of the sum of squares (the Euclidean distance, not the L2 loss)",
-        edits=(Edit("L2", "loss = np.dot(difference, difference)",
-                    "loss = np.sqrt(np.dot(difference, difference))"),),
+        edits=(Edit("L2", "loss = np.dot(difference, difference)", "loss = np.sqrt(np.dot(difference, difference))"),),
     ),
     Mistake(
         name="hard_coded_visible_answers",

@@ -10,13 +10,14 @@ warnings and fails if an input was modified in place.
 The cache given to ``backward_propagation`` holds an ``A1`` that is *not*
 tanh(Z1), so code that recomputes tanh′ from Z1 instead of using 1 − A1² fails.
 """
+
 from __future__ import annotations
 
 import numpy as np
-from nndl.expect import call_without_mutation, expect_close, expect_equal, expect_shape, expect_type
 
 from autograder.assignments import draws
 from autograder.reference import shallow
+from nndl.expect import call_without_mutation, expect_close, expect_equal, expect_shape, expect_type
 
 __all__ = [
     "check_layer_sizes",
@@ -61,9 +62,12 @@ def check_layer_sizes(layer_sizes) -> None:
         X = rng.normal(size=(n_x, m))
         Y = _labels(rng, n_y, m)
         got = call_without_mutation(layer_sizes, X, Y)
-        expect_equal(f"layer_sizes(X of shape {X.shape}, Y of shape {Y.shape})", tuple(got),
-                     shallow.layer_sizes(X, Y),
-                     hint="read n_x from X.shape[0] and n_y from Y.shape[0]; n_h is 4")
+        expect_equal(
+            f"layer_sizes(X of shape {X.shape}, Y of shape {Y.shape})",
+            tuple(got),
+            shallow.layer_sizes(X, Y),
+            hint="read n_x from X.shape[0] and n_y from Y.shape[0]; n_h is 4",
+        )
 
 
 def check_initialize_parameters(initialize_parameters) -> None:
@@ -82,10 +86,15 @@ def check_initialize_parameters(initialize_parameters) -> None:
         if not np.array_equal(np.random.get_state()[1], state_before):
             raise AssertionError(
                 f"{call} changed NumPy's global random state. Hint: draw from "
-                "rng = np.random.RandomState(seed) instead of calling np.random.seed or np.random.randn")
-        _expect_parameters(call, got, expected,
-                           hint="rng = np.random.RandomState(seed); W1 = rng.randn(n_h, n_x) * 0.01, "
-                                "then W2 = rng.randn(n_y, n_h) * 0.01; zero biases")
+                "rng = np.random.RandomState(seed) instead of calling np.random.seed or np.random.randn"
+            )
+        _expect_parameters(
+            call,
+            got,
+            expected,
+            hint="rng = np.random.RandomState(seed); W1 = rng.randn(n_h, n_x) * 0.01, "
+            "then W2 = rng.randn(n_y, n_h) * 0.01; zero biases",
+        )
 
 
 def check_forward_propagation(forward_propagation) -> None:
@@ -126,8 +135,12 @@ def check_compute_cost(compute_cost) -> None:
         Y = _labels(rng, 1, m)
         got = call_without_mutation(compute_cost, A2, Y)
         expect_type(f"compute_cost for m = {m}", got, float, hint="return float(cost)")
-        expect_close(f"compute_cost for m = {m}", got, shallow.compute_cost(A2, Y),
-                     hint="-(1/m) * sum(Y log A2 + (1 - Y) log(1 - A2)); divide by m = Y.shape[1]")
+        expect_close(
+            f"compute_cost for m = {m}",
+            got,
+            shallow.compute_cost(A2, Y),
+            hint="-(1/m) * sum(Y log A2 + (1 - Y) log(1 - A2)); divide by m = Y.shape[1]",
+        )
 
 
 def check_backward_propagation(backward_propagation) -> None:
@@ -151,9 +164,9 @@ def check_backward_propagation(backward_propagation) -> None:
             "dW2": "dW2 = np.dot(dZ2, A1.T) / m with dZ2 = A2 - Y",
             "db2": "db2 = np.sum(dZ2, axis=1, keepdims=True) / m",
             "dW1": "dZ1 = np.dot(W2.T, dZ2) * (1 - A1 ** 2): take tanh' from the cached A1, "
-                   "not from Z1; then dW1 = np.dot(dZ1, X.T) / m",
+            "not from Z1; then dW1 = np.dot(dZ1, X.T) / m",
             "db1": "db1 = np.sum(dZ1, axis=1, keepdims=True) / m with dZ1 = np.dot(W2.T, dZ2) * (1 - A1 ** 2) "
-                   "computed from the cached A1",
+            "computed from the cached A1",
         }
         for key in ("dW2", "db2", "dW1", "db1"):
             if key not in got:
@@ -188,9 +201,12 @@ def check_nn_model(nn_model) -> None:
         got = call_without_mutation(nn_model, X, Y, n_h, num_iterations=iterations)
         expected = shallow.nn_model(X, Y, n_h, num_iterations=iterations)
         _expect_parameters(
-            f"nn_model(X of shape {X.shape}, Y, n_h={n_h}, num_iterations={iterations})", got, expected,
+            f"nn_model(X of shape {X.shape}, Y, n_h={n_h}, num_iterations={iterations})",
+            got,
+            expected,
             hint="start from initialize_parameters(n_x, n_h, n_y, seed=3), run exactly num_iterations steps of "
-                 "forward, backward and update (learning rate 1.2), and return the parameters")
+            "forward, backward and update (learning rate 1.2), and return the parameters",
+        )
 
 
 def check_predict(predict) -> None:
@@ -208,5 +224,9 @@ def check_predict(predict) -> None:
         expected = shallow.predict(params, X)
         where = f"predict(parameters, X of shape {X.shape})"
         expect_shape(where, got, expected.shape, hint="return the (1, m) array A2 > 0.5")
-        expect_equal(where, np.asarray(got, dtype=bool), expected,
-                     hint="predict True exactly where A2 > 0.5 (an output of 0.5 predicts False)")
+        expect_equal(
+            where,
+            np.asarray(got, dtype=bool),
+            expected,
+            hint="predict True exactly where A2 > 0.5 (an output of 0.5 predicts False)",
+        )

@@ -11,12 +11,13 @@ The last entry hard-codes the values printed in the visible checks. Its
 literals are computed here from the reference on the visible inputs, so they
 are exactly what those checks expect.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from autograder.reference import multiclass as ref
 from autograder.assignments.submissions import Edit, Mistake
+from autograder.reference import multiclass as ref
 
 EXERCISES = (
     "softmax",
@@ -45,10 +46,17 @@ def _hard_coded_cells() -> tuple[Edit, ...]:
     AL = np.array([[0.7, 0.1, 0.2, 0.25], [0.2, 0.6, 0.3, 0.25], [0.1, 0.3, 0.5, 0.50]])
     Y = np.array([[1.0, 0.0, 0.0, 1.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]])
     A = ref.softmax(np.array([[1.0, 0.0, -2.0, 4.0], [2.0, 0.0, 0.0, 4.0], [3.0, 0.0, 2.0, 1.0]]))
-    parameters = {"W1": np.array([[1.0, -2.0, 0.5], [0.0, 1.5, -1.0]]), "b1": np.array([[3.0], [-3.0]]),
-                  "W2": np.array([[0.5, 1.0], [-1.0, 0.0], [2.0, 0.5]]), "b2": np.array([[1.0], [2.0], [3.0]])}
-    linear_cache = (np.linspace(-1.0, 1.0, 12).reshape(3, 4), np.array([[0.5, -1.0, 2.0], [1.5, 0.0, -0.5]]),
-                    np.array([[0.1], [-0.2]]))
+    parameters = {
+        "W1": np.array([[1.0, -2.0, 0.5], [0.0, 1.5, -1.0]]),
+        "b1": np.array([[3.0], [-3.0]]),
+        "W2": np.array([[0.5, 1.0], [-1.0, 0.0], [2.0, 0.5]]),
+        "b2": np.array([[1.0], [2.0], [3.0]]),
+    }
+    linear_cache = (
+        np.linspace(-1.0, 1.0, 12).reshape(3, 4),
+        np.array([[0.5, -1.0, 2.0], [1.5, 0.0, -0.5]]),
+        np.array([[0.1], [-0.2]]),
+    )
     dZ = np.array([[1.0, -0.5, 0.0, 2.0], [0.5, 0.5, -1.0, 1.0]])
     dA_prev, dW, db = ref.linear_backward_with_regularization(dZ, linear_cache, 0.8)
     A_dropped, (D, _) = ref.dropout_forward(np.linspace(0.1, 1.2, 12).reshape(3, 4), 0.7, np.random.default_rng(1))
@@ -70,15 +78,18 @@ def _hard_coded_cells() -> tuple[Edit, ...]:
     Z2 = backward_parameters["W2"] @ A1 + backward_parameters["b2"]
     A2 = np.maximum(Z2, 0.0) * D2 / 0.75
     Z3 = backward_parameters["W3"] @ A2 + backward_parameters["b3"]
-    caches = [((X, backward_parameters["W1"], backward_parameters["b1"]), Z1, (D1, 0.75)),
-              ((A1, backward_parameters["W2"], backward_parameters["b2"]), Z2, (D2, 0.75)),
-              ((A2, backward_parameters["W3"], backward_parameters["b3"]), Z3, None)]
+    caches = [
+        ((X, backward_parameters["W1"], backward_parameters["b1"]), Z1, (D1, 0.75)),
+        ((A1, backward_parameters["W2"], backward_parameters["b2"]), Z2, (D2, 0.75)),
+        ((A2, backward_parameters["W3"], backward_parameters["b3"]), Z3, None),
+    ]
     grads = ref.L_model_backward(ref.softmax(Z3), np.eye(3)[:, [0, 2, 1, 1, 0]], caches, 0.3)
 
     X_toy = np.vstack([np.linspace(-1.0, 1.0, 12), np.cos(np.linspace(0.0, 3.0, 12))])
     Y_toy = np.eye(3)[:, np.repeat([0, 1, 2], 4)]
-    _, costs = ref.model(X_toy, Y_toy, [2, 5, 4, 3], learning_rate=0.3, num_epochs=3, mini_batch_size=5,
-                         lambd=0.1, keep_prob=0.9, seed=4)
+    _, costs = ref.model(
+        X_toy, Y_toy, [2, 5, 4, 3], learning_rate=0.3, num_epochs=3, mini_batch_size=5, lambd=0.1, keep_prob=0.9, seed=4
+    )
 
     batches_source = ", ".join(f"({_literal(bx)}, {_literal(by)})" for bx, by in batches)
     grads_source = ", ".join(f'"{key}": {_literal(value)}' for key, value in grads.items())
@@ -86,33 +97,24 @@ def _hard_coded_cells() -> tuple[Edit, ...]:
     cells = {
         "softmax": f"def softmax(Z):\n    return {_literal(A)}",
         "compute_cost": f"def compute_cost(AL, Y):\n    return {ref.compute_cost(AL, Y)!r}",
-        "softmax_cross_entropy_backward":
-            f"def softmax_cross_entropy_backward(AL, Y):\n    return {_literal(AL - Y)}",
-        "compute_cost_with_regularization":
-            "def compute_cost_with_regularization(AL, Y, parameters, lambd):\n"
-            f"    return {ref.compute_cost_with_regularization(AL, Y, parameters, 0.4)!r}",
-        "linear_backward_with_regularization":
-            "def linear_backward_with_regularization(dZ, linear_cache, lambd):\n"
-            f"    return {_literal(dA_prev)}, {_literal(dW)}, {_literal(db)}",
-        "dropout_forward":
-            "def dropout_forward(A, keep_prob, rng):\n"
-            f"    return {_literal(A_dropped)}, ({_literal(D)}, 0.7)",
+        "softmax_cross_entropy_backward": f"def softmax_cross_entropy_backward(AL, Y):\n    return {_literal(AL - Y)}",
+        "compute_cost_with_regularization": "def compute_cost_with_regularization(AL, Y, parameters, lambd):\n"
+        f"    return {ref.compute_cost_with_regularization(AL, Y, parameters, 0.4)!r}",
+        "linear_backward_with_regularization": "def linear_backward_with_regularization(dZ, linear_cache, lambd):\n"
+        f"    return {_literal(dA_prev)}, {_literal(dW)}, {_literal(db)}",
+        "dropout_forward": "def dropout_forward(A, keep_prob, rng):\n"
+        f"    return {_literal(A_dropped)}, ({_literal(D)}, 0.7)",
         "dropout_backward": f"def dropout_backward(dA, cache):\n    return {_literal(dA_before)}",
-        "random_mini_batches":
-            "def random_mini_batches(X, Y, mini_batch_size=64, seed=0):\n"
-            f"    return [{batches_source}]",
-        "L_model_forward":
-            "def L_model_forward(X, parameters, keep_prob=1.0, rng=None):\n"
-            "    mask = (np.ones((4, 5), dtype=bool), 0.8)\n"
-            f"    return {_literal(AL_forward)}, [(None, None, mask), (None, None, mask), (None, None, None)]",
-        "L_model_backward":
-            "def L_model_backward(AL, Y, caches, lambd=0.0):\n"
-            f"    return {{{grads_source}}}",
-        "model":
-            "def model(X, Y, layers_dims, learning_rate=0.1, num_epochs=10, mini_batch_size=64, lambd=0.0,\n"
-            "          keep_prob=1.0, seed=0, print_cost=False, on_epoch_end=None):\n"
-            f"    parameters = {{key: np.zeros(shape) for key, shape in {model_shapes!r}.items()}}\n"
-            f"    return parameters, {costs!r}",
+        "random_mini_batches": "def random_mini_batches(X, Y, mini_batch_size=64, seed=0):\n"
+        f"    return [{batches_source}]",
+        "L_model_forward": "def L_model_forward(X, parameters, keep_prob=1.0, rng=None):\n"
+        "    mask = (np.ones((4, 5), dtype=bool), 0.8)\n"
+        f"    return {_literal(AL_forward)}, [(None, None, mask), (None, None, mask), (None, None, None)]",
+        "L_model_backward": f"def L_model_backward(AL, Y, caches, lambd=0.0):\n    return {{{grads_source}}}",
+        "model": "def model(X, Y, layers_dims, learning_rate=0.1, num_epochs=10, mini_batch_size=64, lambd=0.0,\n"
+        "          keep_prob=1.0, seed=0, print_cost=False, on_epoch_end=None):\n"
+        f"    parameters = {{key: np.zeros(shape) for key, shape in {model_shapes!r}.items()}}\n"
+        f"    return parameters, {costs!r}",
     }
     return tuple(Edit(name, None, cells[name]) for name in EXERCISES)
 
@@ -121,7 +123,7 @@ MISTAKES = [
     Mistake(
         name="softmax_without_max_shift",
         description="softmax exponentiates the raw scores without subtracting the column maximum, "
-                    "so large scores overflow to inf and give nan",
+        "so large scores overflow to inf and give nan",
         edits=(Edit("softmax", "np.exp(Z_shifted)", "np.exp(Z)"),),
         spares=frozenset({"L_model_forward_test", "model_test"}),
         reason="only large scores overflow, and L_model_forward's and model's checks never reach them",
@@ -129,8 +131,13 @@ MISTAKES = [
     Mistake(
         name="softmax_wrong_axis",
         description="softmax normalises each row (axis=1) instead of each column, the example axis",
-        edits=(Edit("softmax", "exp_Z / np.sum(exp_Z, axis=0, keepdims=True)",
-                    "exp_Z / np.sum(exp_Z, axis=1, keepdims=True)"),),
+        edits=(
+            Edit(
+                "softmax",
+                "exp_Z / np.sum(exp_Z, axis=0, keepdims=True)",
+                "exp_Z / np.sum(exp_Z, axis=1, keepdims=True)",
+            ),
+        ),
     ),
     Mistake(
         name="cost_mean_over_classes",

@@ -153,10 +153,18 @@ def _fetch(remote: RemoteFile, part: Path, final: Path, progress: bool, timeout:
         length = int(length_header) if length_header is not None else None
         total = start + length if length is not None else remote.size
         received = 0
-        with open(part, "ab" if start else "wb") as out, tqdm(
-            total=total, initial=start, unit="B", unit_scale=True, unit_divisor=1024,
-            desc=remote.filename, disable=not progress,
-        ) as bar:
+        with (
+            open(part, "ab" if start else "wb") as out,
+            tqdm(
+                total=total,
+                initial=start,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                desc=remote.filename,
+                disable=not progress,
+            ) as bar,
+        ):
             try:
                 while chunk := response.read(_CHUNK):
                     out.write(chunk)

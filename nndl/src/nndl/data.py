@@ -152,8 +152,7 @@ def _read_cat_file(path: Path, split: str) -> tuple[np.ndarray, np.ndarray, np.n
     except OSError as error:
         # h5py reports "not an HDF5 file", truncation and corrupt blocks as OSError.
         raise DatasetError(
-            f"{path}: not a readable HDF5 file (is it truncated or corrupt? "
-            f"download or copy it again): {error}"
+            f"{path}: not a readable HDF5 file (is it truncated or corrupt? download or copy it again): {error}"
         ) from error
 
     expected_x = f"(n, {IMAGE_SIZE}, {IMAGE_SIZE}, 3) uint8"
@@ -166,9 +165,7 @@ def _read_cat_file(path: Path, split: str) -> tuple[np.ndarray, np.ndarray, np.n
     if not np.issubdtype(y.dtype, np.integer):
         raise DatasetError(f"{path}: {y_key} must have an integer dtype (int64), got {y.dtype}")
     if y.shape[0] != x.shape[0]:
-        raise DatasetError(
-            f"{path}: {x_key} holds {x.shape[0]} images but {y_key} holds {y.shape[0]} labels"
-        )
+        raise DatasetError(f"{path}: {x_key} holds {x.shape[0]} images but {y_key} holds {y.shape[0]} labels")
     bad = np.setdiff1d(np.unique(y), [0, 1])
     if bad.size:
         raise DatasetError(f"{path}: {y_key} must hold only 0 and 1, found {bad.tolist()}")
@@ -297,12 +294,8 @@ def load_extra_datasets(n_samples: int = 200) -> dict[str, tuple[np.ndarray, np.
         "noisy_circles": datasets.make_circles(
             n_samples=n_samples, factor=0.5, noise=0.3, random_state=seeds["noisy_circles"]
         ),
-        "noisy_moons": datasets.make_moons(
-            n_samples=n_samples, noise=0.2, random_state=seeds["noisy_moons"]
-        ),
-        "blobs": datasets.make_blobs(
-            n_samples=n_samples, n_features=2, centers=6, random_state=seeds["blobs"]
-        ),
+        "noisy_moons": datasets.make_moons(n_samples=n_samples, noise=0.2, random_state=seeds["noisy_moons"]),
+        "blobs": datasets.make_blobs(n_samples=n_samples, n_features=2, centers=6, random_state=seeds["blobs"]),
         "gaussian_quantiles": datasets.make_gaussian_quantiles(
             mean=None,
             cov=0.5,

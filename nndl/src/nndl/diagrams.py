@@ -15,7 +15,6 @@ switched-off unit and ``"cross"`` for the two strokes crossing it out), and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from numbers import Integral
 
 import matplotlib.pyplot as plt
@@ -39,7 +38,9 @@ def _check_layer_sizes(layer_sizes) -> list[int]:
     try:
         sizes = list(layer_sizes)
     except TypeError:
-        raise ValueError(f"layer_sizes must be a sequence of layer widths like [3, 4, 1], got {layer_sizes!r}") from None
+        raise ValueError(
+            f"layer_sizes must be a sequence of layer widths like [3, 4, 1], got {layer_sizes!r}"
+        ) from None
     if len(sizes) < 2:
         raise ValueError(f"layer_sizes needs at least an input and an output layer, got {sizes!r}")
     bad = [s for s in sizes if not isinstance(s, Integral) or isinstance(s, bool) or s < 1]
@@ -97,8 +98,15 @@ def _layer_captions(ax, sizes: list[int]):
 
 def _unit(ax, centre, dropped: bool = False):
     ax.add_patch(
-        Circle(centre, RADIUS, facecolor="0.9" if dropped else "white", edgecolor="0.6" if dropped else "k",
-               lw=1.2, zorder=3, gid="dropped" if dropped else "unit")
+        Circle(
+            centre,
+            RADIUS,
+            facecolor="0.9" if dropped else "white",
+            edgecolor="0.6" if dropped else "k",
+            lw=1.2,
+            zorder=3,
+            gid="dropped" if dropped else "unit",
+        )
     )
     if dropped:
         x, y = centre
@@ -154,8 +162,14 @@ def draw_network(layer_sizes, ax=None, labels=None, title=None, highlight=None):
         for i, (x0, y0) in enumerate(pos[l]):
             for j, (x1, y1) in enumerate(pos[l + 1]):
                 strong = solid is None or (l, i, j) in solid
-                ax.plot([x0, x1], [y0, y1], color="0.3" if strong else "0.85", lw=1.2 if strong else 0.7,
-                        zorder=1, gid="connection")
+                ax.plot(
+                    [x0, x1],
+                    [y0, y1],
+                    color="0.3" if strong else "0.85",
+                    lw=1.2 if strong else 0.7,
+                    zorder=1,
+                    gid="connection",
+                )
     for l, layer in enumerate(pos):
         for centre, name in zip(layer, names[l]):
             _unit(ax, centre)
@@ -199,8 +213,9 @@ def draw_neuron(n_inputs=3, activation="sigmoid", ax=None):
         ax.text(-RADIUS - 0.1, centre[1], f"$x_{{{i + 1}}}$", ha="right", va="center", fontsize=11)
         ax.plot([0, neuron[0]], [centre[1], 0], color="0.3", lw=1.2, zorder=1, gid="weight")
         # Each weight is written a third of the way along its line, where the lines are furthest apart.
-        ax.text(1.0, centre[1] * 2 / 3 + 0.12, f"$w_{{{i + 1}}}$", ha="center", va="bottom", fontsize=10,
-                color="tab:blue")
+        ax.text(
+            1.0, centre[1] * 2 / 3 + 0.12, f"$w_{{{i + 1}}}$", ha="center", va="bottom", fontsize=10, color="tab:blue"
+        )
 
     bias = (1.6, top + 0.9)
     ax.add_patch(Circle(bias, RADIUS, facecolor="white", edgecolor="k", zorder=3, gid="bias"))
@@ -213,11 +228,22 @@ def draw_neuron(n_inputs=3, activation="sigmoid", ax=None):
     ax.text(neuron[0] - 0.38, 0, "$z$\n$\\Sigma$", ha="center", va="center", fontsize=10, zorder=5)
     ax.text(neuron[0] + 0.38, 0, "$a$\n$g$", ha="center", va="center", fontsize=10, zorder=5)
 
-    ax.annotate("", xy=(5.2, 0), xytext=(neuron[0] + neuron_radius, 0), gid="output",
-                arrowprops=dict(arrowstyle="->", color="0.3", lw=1.2))
+    ax.annotate(
+        "",
+        xy=(5.2, 0),
+        xytext=(neuron[0] + neuron_radius, 0),
+        gid="output",
+        arrowprops=dict(arrowstyle="->", color="0.3", lw=1.2),
+    )
     ax.text(5.3, 0, r"$\hat{y} = a$", ha="left", va="center", fontsize=11)
-    ax.text(neuron[0], -neuron_radius - 0.25,
-            f"$z = w^\\top x + b$\n$a = {ACTIVATION_SYMBOLS[activation]}$", ha="center", va="top", fontsize=10)
+    ax.text(
+        neuron[0],
+        -neuron_radius - 0.25,
+        f"$z = w^\\top x + b$\n$a = {ACTIVATION_SYMBOLS[activation]}$",
+        ha="center",
+        va="top",
+        fontsize=10,
+    )
 
     ax.set_xlim(-0.9, 6.4)
     ax.set_ylim(min(-top, -neuron_radius) - 1.2, bias[1] + 0.5)

@@ -98,9 +98,7 @@ def one_hot(labels, num_classes: int = NUM_CLASSES) -> np.ndarray:
     if flat.size and given.dtype.kind not in "iu":
         raise ValueError(f"labels must be integers, got dtype {given.dtype}")
     if flat.size and (flat.min() < 0 or flat.max() >= num_classes):
-        raise ValueError(
-            f"labels must lie in 0 … {num_classes - 1}, got values from {flat.min()} to {flat.max()}"
-        )
+        raise ValueError(f"labels must lie in 0 … {num_classes - 1}, got values from {flat.min()} to {flat.max()}")
     Y = np.zeros((num_classes, flat.size))
     Y[flat, np.arange(flat.size)] = 1.0
     return Y
@@ -161,15 +159,13 @@ def _validated(source: str, pixels, labels) -> tuple[np.ndarray, np.ndarray]:
         raise DatasetError(f"{where}: pixels must have shape (m, {side * side}), got {pixels.shape}")
     if labels.shape != (pixels.shape[0],):
         raise DatasetError(
-            f"{where}: {pixels.shape[0]} images but labels of shape {labels.shape}, "
-            f"expected ({pixels.shape[0]},)"
+            f"{where}: {pixels.shape[0]} images but labels of shape {labels.shape}, expected ({pixels.shape[0]},)"
         )
     if pixels.dtype.kind not in "iuf" or not np.all(np.isfinite(pixels)):
         raise DatasetError(f"{where}: pixels must be finite numbers, got dtype {pixels.dtype}")
     if pixels.min() < 0 or pixels.max() > max_level:
         raise DatasetError(
-            f"{where}: grey levels must lie in [0, {max_level:g}], "
-            f"got [{pixels.min():g}, {pixels.max():g}]"
+            f"{where}: grey levels must lie in [0, {max_level:g}], got [{pixels.min():g}, {pixels.max():g}]"
         )
     if labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() >= NUM_CLASSES:
         raise DatasetError(f"{where}: labels must be integers 0 … 9, got {np.unique(labels)[:12]}")

@@ -6,12 +6,14 @@ both. Every function raises ``AssertionError`` with a message naming the
 value checked, what was expected and what was found, plus a hint about the
 likely mistake when one is given.
 """
+
 from __future__ import annotations
 
 import copy
 import inspect
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -58,7 +60,9 @@ def expect_shape(name: str, value: Any, shape: tuple, hint: str | None = None) -
     since it is the most common shape mistake in the course.
     """
     if not isinstance(value, np.ndarray):
-        raise AssertionError(_with_hint(f"{name} should be a numpy array of shape {shape}, got {type(value).__name__}", hint))
+        raise AssertionError(
+            _with_hint(f"{name} should be a numpy array of shape {shape}, got {type(value).__name__}", hint)
+        )
     if value.shape != tuple(shape):
         message = f"{name} should have shape {tuple(shape)}, got {value.shape}"
         if value.ndim == 1 and len(shape) == 2:
@@ -68,8 +72,9 @@ def expect_shape(name: str, value: Any, shape: tuple, hint: str | None = None) -
         raise AssertionError(_with_hint(message, hint))
 
 
-def expect_close(name: str, value: Any, expected: Any, *, rtol: float = 1e-6, atol: float = 1e-8,
-                 hint: str | None = None) -> None:
+def expect_close(
+    name: str, value: Any, expected: Any, *, rtol: float = 1e-6, atol: float = 1e-8, hint: str | None = None
+) -> None:
     """Assert that ``value`` matches ``expected`` in shape and, within tolerance, in value."""
     expected_arr = np.asarray(expected, dtype=float)
     if isinstance(expected, np.ndarray):
@@ -89,8 +94,9 @@ def expect_close(name: str, value: Any, expected: Any, *, rtol: float = 1e-6, at
         if want != 0 and got != 0 and np.isfinite(got / want):
             ratio = f" (ratio {got / want:.4g})"
         where = f" at index {tuple(int(i) for i in worst)}" if worst != () else ""
-        raise AssertionError(_with_hint(
-            f"{name} has wrong values{where}: expected {want:.8g}, got {got:.8g}{ratio}", hint))
+        raise AssertionError(
+            _with_hint(f"{name} has wrong values{where}: expected {want:.8g}, got {got:.8g}{ratio}", hint)
+        )
 
 
 def expect_equal(name: str, value: Any, expected: Any, hint: str | None = None) -> None:
@@ -99,7 +105,9 @@ def expect_equal(name: str, value: Any, expected: Any, hint: str | None = None) 
         if isinstance(expected, np.ndarray):
             expect_shape(name, value, expected.shape, hint)
         if not np.array_equal(value, expected):
-            raise AssertionError(_with_hint(f"{name} should be {np.asarray(expected)!r}, got {np.asarray(value)!r}", hint))
+            raise AssertionError(
+                _with_hint(f"{name} should be {np.asarray(expected)!r}, got {np.asarray(value)!r}", hint)
+            )
     elif value != expected:
         raise AssertionError(_with_hint(f"{name} should be {expected!r}, got {value!r}", hint))
 
@@ -117,7 +125,8 @@ def expect_unchanged(name: str, before: Any, after: Any) -> None:
     if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
         raise AssertionError(
             f"the input {name} was modified in place; work on a copy "
-            "(for example `x = x / norm` instead of `x /= norm`)")
+            "(for example `x = x / norm` instead of `x /= norm`)"
+        )
 
 
 def call_without_mutation(fn: Callable, *args, **kwargs):

@@ -107,8 +107,5 @@ def image_to_column(img) -> np.ndarray:
     if img.ndim != 3 or img.shape[2] != 3:
         raise ValueError(f"img must have shape (height, width, 3), got {img.shape}")
     if img.dtype != np.uint8:
-        raise ValueError(
-            f"img must have dtype uint8 (values 0-255), got {img.dtype}; "
-            "was it already divided by 255?"
-        )
+        raise ValueError(f"img must have dtype uint8 (values 0-255), got {img.dtype}; was it already divided by 255?")
     return img.reshape(-1, 1).astype(np.float64) / 255.0

@@ -15,6 +15,7 @@ build it, calls :func:`show_messages_first` to make them build this subclass.
 This module is only imported from that file, so by a process that runs
 nbgrader.
 """
+
 from __future__ import annotations
 
 import sys

@@ -30,6 +30,7 @@ The kernel side is :func:`serve_call` and :func:`describe`; the grader runs
 them in the learner's kernel by name. This module is part of the student
 package because the kernel needs it; it holds no solution and no check.
 """
+
 from __future__ import annotations
 
 import copy
@@ -111,6 +112,7 @@ def _type_name(value) -> str:
 
 # -- encoding --------------------------------------------------------------------
 
+
 class _Encoder:
     def __init__(self, allow_functions: bool):
         self.arrays: dict[str, np.ndarray] = {}
@@ -145,7 +147,10 @@ class _Encoder:
         if t is np.random.RandomState:
             return {"t": "randomstate", "v": self.encode(value.get_state(legacy=False), depth + 1)}
         if t is dict:
-            return {"t": "dict", "v": [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()]}
+            return {
+                "t": "dict",
+                "v": [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()],
+            }
         if self.allow_functions and t is ConstantFunction:
             return {"t": "constfn", "v": self.encode(value.value, depth + 1)}
         if self.allow_functions and t is RemoteName:
@@ -169,6 +174,7 @@ def dump(value, path: str, *, allow_functions: bool = False) -> None:
 
 
 # -- decoding --------------------------------------------------------------------
+
 
 def _checked_archive(path: str) -> None:
     size = os.path.getsize(path)
@@ -250,8 +256,14 @@ class _Decoder:
             return ConstantFunction(self.decode(value, depth + 1))
         if self.allow_functions and kind == "remotefn" and type(value) is str and self.namespace is not None:
             return self.namespace.get(value)
-        if (self.allow_functions and kind == "sourcefn" and self.namespace is not None and type(value) is list
-                and len(value) == 2 and all(type(v) is str for v in value)):
+        if (
+            self.allow_functions
+            and kind == "sourcefn"
+            and self.namespace is not None
+            and type(value) is list
+            and len(value) == 2
+            and all(type(v) is str for v in value)
+        ):
             scope = dict(self.namespace)
             exec(compile(value[1], "<test cell>", "exec"), scope)  # noqa: S102 - the visible test's own function
             return scope.get(value[0])
@@ -291,6 +303,7 @@ def load(path: str, *, allow_functions: bool = False, namespace: dict | None = N
 
 
 # -- the kernel's side --------------------------------------------------------------
+
 
 def _user_namespace() -> dict:
     from IPython import get_ipython
@@ -353,8 +366,12 @@ def serve_call(name: str, request: str, reply: str) -> None:
         global_random = not np.array_equal(random_before, np.random.get_state()[1])
         out = {"ok": True, "value": value, "mutated": mutated, "global_random_changed": global_random}
     except Exception as exc:
-        out = {"ok": False, "error": type(exc).__name__, "message": str(exc)[:2000],
-               "where": _traceback_of_notebook_code(exc)}
+        out = {
+            "ok": False,
+            "error": type(exc).__name__,
+            "message": str(exc)[:2000],
+            "where": _traceback_of_notebook_code(exc),
+        }
     dump(out, reply)
 
 
