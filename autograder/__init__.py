@@ -43,8 +43,12 @@ The folders are the layers; a change belongs in the one whose job it is.
     ``<name>/mistakes.py``  typical mistakes, each an edit of the full solution
     ``submissions.py``      full solutions, blank notebooks and mistakes built from
                             the source notebook
+    ``cells.py``            what an nbgrader cell is: metadata, test or solution,
+                            its hidden part, its source as Python
     ``dependencies.py``     which test cells use which solution cells: the cells a
                             mistake loses
+    ``compare.py``          the hidden checks' usual comparison with the reference
+    ``hostile.py``          submissions that try to cheat, for the tests and the demo
     ``draws.py``            the hidden checks' generators, fresh for every submission
 
 ``reference/`` — the NumPy reference implementation (imports only itself), and

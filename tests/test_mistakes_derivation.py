@@ -13,7 +13,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 import autograder.assignments as assignments
-from autograder.assignments.dependencies import CellGraph, split_hidden
+from autograder.assignments.cells import split_hidden
+from autograder.assignments.dependencies import CellGraph
 from autograder.assignments.submissions import (
     Edit,
     Mistake,

@@ -23,20 +23,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from IPython.core.inputtransformer2 import TransformerManager
-
-HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
-HIDDEN_END = "### END HIDDEN TESTS"
-
-
-def nbgrader_meta(cell) -> dict:
-    """The ``nbgrader`` metadata of a cell, empty for a cell nbgrader does not manage."""
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
-def parse_cell(source: str) -> ast.Module:
-    """The ``ast`` of a notebook cell, magics first rewritten to plain Python."""
-    return ast.parse(TransformerManager().transform_cell(source))
+from autograder.assignments.cells import nbgrader_meta, parse_cell, split_hidden
 
 
 def names_used(tree: ast.AST) -> frozenset[str]:
@@ -49,20 +36,6 @@ def functions_defined(tree: ast.Module) -> dict[str, frozenset[str]]:
     return {
         node.name: names_used(node) for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     }
-
-
-def split_hidden(source: str) -> tuple[str, str]:
-    """The visible part of a test cell and its ``### BEGIN/END HIDDEN TESTS`` part."""
-    visible, hidden, inside = [], [], False
-    for line in source.splitlines():
-        marker = line.strip()
-        if marker == HIDDEN_BEGIN:
-            inside = True
-        elif marker == HIDDEN_END:
-            inside = False
-        else:
-            (hidden if inside else visible).append(line)
-    return "\n".join(visible), "\n".join(hidden)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 import nbformat
 
 from autograder.assignments import package_for
-from autograder.assignments.dependencies import CellGraph, nbgrader_meta
+from autograder.assignments.cells import BEGIN_SOLUTION, END_SOLUTION, nbgrader_meta
+from autograder.assignments.dependencies import CellGraph
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ def full_solution(release_nb: nbformat.NotebookNode, source_nb: nbformat.Noteboo
         if grade_id not in answers:
             raise KeyError(f"solution cell {grade_id!r} of the release is missing from the source")
         lines = answers[grade_id].source.splitlines()
-        cell.source = "\n".join(l for l in lines if l.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+        cell.source = "\n".join(l for l in lines if l.strip() not in (BEGIN_SOLUTION, END_SOLUTION))
     return nb
 
 

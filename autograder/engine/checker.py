@@ -31,10 +31,9 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder.assignments.cells import split_hidden, to_python
 from nndl import wire
 
-HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
-HIDDEN_END = "### END HIDDEN TESTS"
 _MAX_MESSAGE = 1500
 
 
@@ -59,27 +58,6 @@ class Verdict:
 
     passed: bool
     message: str = ""
-
-
-def split_hidden(source: str) -> tuple[str, str]:
-    """``(visible, hidden)`` parts of a test cell's source (hidden without its marker lines)."""
-    visible, hidden, inside = [], [], False
-    for line in source.splitlines():
-        stripped = line.strip()
-        if stripped == HIDDEN_BEGIN:
-            inside = True
-        elif stripped == HIDDEN_END:
-            inside = False
-        else:
-            (hidden if inside else visible).append(line)
-    return "\n".join(visible), "\n".join(hidden)
-
-
-def to_python(source: str) -> str:
-    """A cell's source as plain Python (IPython magics turned into calls)."""
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    return TransformerManager().transform_cell(source)
 
 
 def import_lines(sources) -> str:

@@ -43,7 +43,8 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Int
 
-from autograder.engine.checker import CellChecker, KernelTrouble, RemoteKernel, Verdict, import_lines, split_hidden
+from autograder.assignments.cells import is_given_code, is_test_cell, nbgrader_meta, split_hidden
+from autograder.engine.checker import CellChecker, KernelTrouble, RemoteKernel, Verdict, import_lines
 from autograder.engine.sandbox import Sandbox, SandboxedKernelManager, SandboxLimits
 
 KERNEL_DIED = "KernelDied"
@@ -52,15 +53,6 @@ CHECK_FAILED = "CheckFailed"
 MAX_RESTARTS = 3
 _PROBE_SECONDS = 10  # how long an interrupted kernel has to answer again
 _MAX_STREAM_BYTES = 2_000_000  # printed output kept per cell
-
-
-def _meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
-def is_test_cell(cell) -> bool:
-    meta = _meta(cell)
-    return bool(meta.get("grade")) and not meta.get("solution") and cell.cell_type == "code"
 
 
 def _error(ename: str, message: str) -> NotebookNode:
@@ -80,15 +72,15 @@ class RestoreStructure(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         source = _source_notebook(self.config, resources)
-        known = {_meta(c)["grade_id"]: c for c in source.cells if _meta(c).get("grade_id")}
+        known = {nbgrader_meta(c)["grade_id"]: c for c in source.cells if nbgrader_meta(c).get("grade_id")}
         seen = set()
         for cell in nb.cells:
-            gid = _meta(cell).get("grade_id")
+            gid = nbgrader_meta(cell).get("grade_id")
             original = known.get(gid)
             if original is not None and gid not in seen and original.cell_type == cell.cell_type:
                 seen.add(gid)
                 cell.metadata["nbgrader"] = copy.deepcopy(original.metadata["nbgrader"])
-                if _meta(original).get("locked"):
+                if nbgrader_meta(original).get("locked"):
                     cell.source = original.source
             else:
                 cell.metadata.pop("nbgrader", None)
@@ -107,12 +99,8 @@ class SandboxedExecute(Execute):
 
         settings = grading_settings(self.config)
         source = _source_notebook(self.config, resources)
-        self._tests = {_meta(c)["grade_id"]: c.source for c in source.cells if is_test_cell(c)}
-        trusted = [
-            c.source
-            for c in source.cells
-            if c.cell_type == "code" and not _meta(c).get("grade") and not _meta(c).get("solution")
-        ]
+        self._tests = {nbgrader_meta(c)["grade_id"]: c.source for c in source.cells if is_test_cell(c)}
+        trusted = [c.source for c in source.cells if is_given_code(c)]
         paths = CoursePaths(self.config)
         self._checker = CellChecker(import_lines(trusted), secret_paths=[paths.root])
         limits = SandboxLimits(
@@ -251,7 +239,7 @@ class SandboxedExecute(Execute):
     def _test_cell(self, cell, resources, index):
         from autograder.assignments.draws import submission_draws
 
-        gid = _meta(cell)["grade_id"]
+        gid = nbgrader_meta(cell)["grade_id"]
         visible, _ = split_hidden(self._tests.get(gid, cell.source))
         cell.source = visible
         trouble = self._execute(cell, index)

@@ -9,8 +9,9 @@
    ``a02-<mistake name>``); for the first assignment also a late submission
    (after the due date set in the demo gradebook) and malformed ones: not
    JSON, truncated JSON, graded cells deleted, and a cell that kills its
-   kernel;
-3. every submission is autograded in parallel;
+   kernel; and hostile students (``a01-hostile-N``), each trying one of the
+   attacks of :mod:`autograder.assignments.hostile`;
+3. every submission is autograded in parallel, each in its sandbox;
 4. nbgrader's feedback (offline maths) and ``grades.csv`` are written;
 5. the per-student score table and the per-exercise pass rates are printed,
    with whether each score is the one the submission was built to get.
@@ -43,7 +44,7 @@ class DemoStudent:
 
     student: str
     assignment: str
-    kind: str  # full, blank, mistake, late, malformed
+    kind: str  # full, blank, mistake, late, malformed, hostile
     description: str
     expect_zero: frozenset = frozenset()  # grade_ids that must score 0 (None: all must)
     expect_all_zero: bool = False
@@ -99,6 +100,7 @@ def make_class(course: Course, assignments: list[str], notes: list[str]) -> list
         if index == 0:
             submit(f"{short}-late", full, "late", "every exercise solved, handed in after the due date", stamp=LATE)
             students.extend(_malformed(course, assignment, name, full, graded, short))
+            students.extend(_hostile(course, assignment, name, full, release, short))
     return students
 
 
@@ -142,23 +144,44 @@ def _malformed(course: Course, assignment: str, name: str, full, graded: list[st
         if c.cell_type == "code" and c.get("metadata", {}).get("nbgrader", {}).get("grade_id") in graded
     ]
     victim = code_cells[len(code_cells) // 2]
-    position = killer.cells.index(victim)
-    killer.cells.insert(position, nbformat.v4.new_code_cell("import os\nos.kill(os.getpid(), 9)"))
-    after = {
-        c.metadata["nbgrader"]["grade_id"]
-        for c in killer.cells[position:]
-        if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") in graded
-    }
+    killer.cells.insert(killer.cells.index(victim), nbformat.v4.new_code_cell("import os\nos.kill(os.getpid(), 9)"))
     course.submit(assignment, f"{short}-kernel-killer", killer, notebook_name=name, timestamp=ON_TIME)
     out.append(
         DemoStudent(
             f"{short}-kernel-killer",
             assignment,
             "malformed",
-            "a cell that kills its own kernel half way",
-            expect_zero=frozenset(after),
+            "a cell kills its own kernel half way: a fresh kernel reruns the earlier cells, nothing is lost",
         )
     )
+    return out
+
+
+# A few of the attacks of autograder.assignments.hostile, handed in by the demo class.
+DEMO_ATTACKS = (
+    "import the reference",
+    "rebind numpy's comparison functions",
+    "AST transformer wrapping every cell in try/except",
+    "write to the gradebook",
+    "a fork bomb",
+)
+
+
+def _hostile(course: Course, assignment: str, name: str, full, blank, short: str):
+    """Hostile students: each attack added to the blank notebook (must score 0) or the full solution (all)."""
+    from autograder.assignments.hostile import ATTACKS, BLANK, attack_notebook
+
+    out = []
+    for number, attack in enumerate(a for a in ATTACKS if a.name in DEMO_ATTACKS):
+        student = f"{short}-hostile-{number + 1}"
+        nb = attack_notebook(attack, blank, full, course=course.root, project=PROJECT_ROOT)
+        course.submit(assignment, student, nb, notebook_name=name, timestamp=ON_TIME)
+        base = "the blank notebook" if attack.base == BLANK else "a full solution"
+        out.append(
+            DemoStudent(
+                student, assignment, "hostile", f"{attack.name}, in {base}", expect_all_zero=attack.base == BLANK
+            )
+        )
     return out
 
 

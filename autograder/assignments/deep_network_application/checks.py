@@ -115,9 +115,23 @@ def _expect_training(name, got, expected_parameters, expected_costs, num_iterati
         )
 
 
+def _check_trainings(model, reference, rng, cases, init_hint: str) -> None:
+    """Train ``model`` and ``reference`` on a random problem per case ``(layers_dims, m, rate, iterations)``."""
+    name_of = getattr(model, "__name__", "the model")
+    for dims, m, rate, iterations in cases:
+        X, Y, expected_parameters, expected_costs = _trained_problem(
+            rng, dims, m, lambda X, Y: reference(X, Y, dims, learning_rate=rate, num_iterations=iterations)
+        )
+        got = call_without_mutation(model, X, Y, type(dims)(dims), learning_rate=rate, num_iterations=iterations)
+        name = (
+            f"{name_of}(X of shape {X.shape}, Y, layers_dims={dims}, learning_rate={rate}, "
+            f"num_iterations={iterations})" + (" (no training: the initial parameters)" if iterations == 0 else "")
+        )
+        _expect_training(name, got, expected_parameters, expected_costs, iterations, init_hint=init_hint)
+
+
 def check_two_layer_model(two_layer_model) -> None:
     """Short trainings on random problems, compared with the reference."""
-    rng = draws.rng(5101)
     cases = [
         ((4, 3, 1), 8, 0.05, 150),
         ((2, 1, 1), 5, 0.5, 101),
@@ -125,28 +139,17 @@ def check_two_layer_model(two_layer_model) -> None:
         ((3, 4, 1), 7, 0.2, 1),
         ((5, 2, 1), 9, 0.0075, 260),
     ]
-    for dims, m, rate, iterations in cases:
-        X, Y, expected_parameters, expected_costs = _trained_problem(
-            rng, dims, m, lambda X, Y: deep.two_layer_model(X, Y, dims, learning_rate=rate, num_iterations=iterations)
-        )
-        got = call_without_mutation(two_layer_model, X, Y, dims, learning_rate=rate, num_iterations=iterations)
-        name = (
-            f"two_layer_model(X of shape {X.shape}, Y, layers_dims={dims}, learning_rate={rate}, "
-            f"num_iterations={iterations})"
-        )
-        _expect_training(
-            name,
-            got,
-            expected_parameters,
-            expected_costs,
-            iterations,
-            init_hint="initialize_parameters(n_x, n_h, n_y) (seed 1, weights times 0.01)",
-        )
+    _check_trainings(
+        two_layer_model,
+        deep.two_layer_model,
+        draws.rng(5101),
+        cases,
+        init_hint="initialize_parameters(n_x, n_h, n_y) (seed 1, weights times 0.01)",
+    )
 
 
 def check_L_layer_model(L_layer_model) -> None:
     """Short trainings of networks with one to four layers, compared with the reference."""
-    rng = draws.rng(5102)
     cases = [
         ([5, 4, 3, 1], 6, 0.1, 150),
         ([3, 1], 4, 0.5, 101),
@@ -155,23 +158,11 @@ def check_L_layer_model(L_layer_model) -> None:
         ([6, 5, 1], 7, 0.0075, 1),
         ([3, 2, 1], 5, 0.2, 0),
     ]
-    for dims, m, rate, iterations in cases:
-        X, Y, expected_parameters, expected_costs = _trained_problem(
-            rng, dims, m, lambda X, Y: deep.L_layer_model(X, Y, dims, learning_rate=rate, num_iterations=iterations)
-        )
-        got = call_without_mutation(L_layer_model, X, Y, list(dims), learning_rate=rate, num_iterations=iterations)
-        name = (
-            f"L_layer_model(X of shape {X.shape}, Y, layers_dims={dims}, learning_rate={rate}, "
-            f"num_iterations={iterations})"
-        )
-        if iterations == 0:
-            name += " (no training: the initial parameters)"
-        _expect_training(
-            name,
-            got,
-            expected_parameters,
-            expected_costs,
-            iterations,
-            init_hint="W[l] = rng.randn(n[l], n[l-1]) / np.sqrt(n[l-1]) for l = 1 ... L in this order, "
-            "with rng = np.random.RandomState(1), and zero biases",
-        )
+    _check_trainings(
+        L_layer_model,
+        deep.L_layer_model,
+        draws.rng(5102),
+        cases,
+        init_hint="W[l] = rng.randn(n[l], n[l-1]) / np.sqrt(n[l-1]) for l = 1 ... L in this order, "
+        "with rng = np.random.RandomState(1), and zero biases",
+    )

@@ -1,11 +1,6 @@
 """Typical mistakes in assignment 5, the deep networks trained on the cat images.
 
-Each mistake edits the full solution (solution markers removed) the way a
-student might get it wrong. The graded test cells it loses are derived from
-the source notebook by ``autograder.assignments.submissions.losses``: every
-test cell that uses an edited function, directly or through the functions that
-call it; ``spares=`` names, with its reason, a cell whose check cannot see the
-mistake.
+How a mistake is built and which cells it loses: :mod:`autograder.assignments.submissions`.
 
 A broken building block pasted from assignment 4 must be caught by the
 building-blocks check and spoil both models. The last mistake returns the

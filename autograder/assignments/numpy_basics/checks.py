@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.assignments import draws
+from autograder.assignments.compare import compare_on
 from autograder.reference import basics, broadcasting
 from nndl.expect import call_without_mutation, expect_close, expect_shape
 
@@ -34,53 +35,52 @@ __all__ = [
 _MATRIX_SHAPES = [(3, 5), (6, 2), (1, 4), (4, 1), (1, 1), (4, 4)]
 
 
+def _array_cases(tag: int, bound: float, rank1_size: int, extremes: list) -> list[tuple]:
+    """One-argument cases: uniform draws in [-bound, bound] of every matrix shape, a rank-1 array, and a row of extremes."""
+    rng = draws.rng(tag)
+    cases = [rng.uniform(-bound, bound, size=shape) for shape in _MATRIX_SHAPES]
+    cases += [rng.uniform(-bound, bound, size=rank1_size), np.array([extremes])]
+    return [(x,) for x in cases]
+
+
 def check_basic_sigmoid(basic_sigmoid) -> None:
     """basic_sigmoid(x) on Python floats and ints, compared with the reference."""
     rng = draws.rng(1101)
     # math.exp overflows beyond ~709, so the scalars stay well inside that range.
     inputs = [0, -4, 7, float(rng.uniform(-30, -5)), float(rng.uniform(5, 30))]
     inputs += [float(v) for v in rng.uniform(-3, 3, size=4)]
-    for x in inputs:
-        got = call_without_mutation(basic_sigmoid, x)
-        expect_close(
-            f"basic_sigmoid({x!r})",
-            got,
-            basics.basic_sigmoid(x),
-            hint="compute 1 / (1 + math.exp(-x)) from the argument x",
-        )
+    compare_on(
+        basic_sigmoid,
+        basics.basic_sigmoid,
+        [(x,) for x in inputs],
+        lambda x: f"basic_sigmoid({x!r})",
+        hint="compute 1 / (1 + math.exp(-x)) from the argument x",
+    )
 
 
 def check_sigmoid(sigmoid) -> None:
     """sigmoid(x) on arrays of several shapes, including entries that overflow exp."""
-    rng = draws.rng(1102)
-    cases = [rng.uniform(-6, 6, size=shape) for shape in _MATRIX_SHAPES]
-    cases.append(rng.uniform(-6, 6, size=7))
     # exp(1000) overflows to inf; the sigmoid must still come out as exactly 0 and 1.
-    cases.append(np.array([[-1000.0, -50.0, 0.0, 50.0, 1000.0]]))
-    for x in cases:
-        got = call_without_mutation(sigmoid, x)
-        expect_close(
-            f"sigmoid(x) for x of shape {x.shape}",
-            got,
-            basics.sigmoid(x),
-            hint="use np.exp so the formula applies to every entry, and keep the shape of x",
-        )
+    cases = _array_cases(1102, 6, 7, [-1000.0, -50.0, 0.0, 50.0, 1000.0])
+    compare_on(
+        sigmoid,
+        basics.sigmoid,
+        cases,
+        lambda x: f"sigmoid(x) for x of shape {x.shape}",
+        hint="use np.exp so the formula applies to every entry, and keep the shape of x",
+    )
 
 
 def check_sigmoid_derivative(sigmoid_derivative) -> None:
     """sigmoid_derivative(x) = σ(x)(1 − σ(x)) on arrays of several shapes."""
-    rng = draws.rng(1103)
-    cases = [rng.uniform(-8, 8, size=shape) for shape in _MATRIX_SHAPES]
-    cases.append(rng.uniform(-8, 8, size=5))
-    cases.append(np.array([[-1000.0, -3.0, 0.0, 3.0, 1000.0]]))
-    for x in cases:
-        got = call_without_mutation(sigmoid_derivative, x)
-        expect_close(
-            f"sigmoid_derivative(x) for x of shape {x.shape}",
-            got,
-            basics.sigmoid_derivative(x),
-            hint="x is the input of the sigmoid, not its output: compute s = sigmoid(x) first, then s * (1 - s)",
-        )
+    cases = _array_cases(1103, 8, 5, [-1000.0, -3.0, 0.0, 3.0, 1000.0])
+    compare_on(
+        sigmoid_derivative,
+        basics.sigmoid_derivative,
+        cases,
+        lambda x: f"sigmoid_derivative(x) for x of shape {x.shape}",
+        hint="x is the input of the sigmoid, not its output: compute s = sigmoid(x) first, then s * (1 - s)",
+    )
 
 
 def check_image2vector(image2vector) -> None:
@@ -108,15 +108,14 @@ def check_image2vector(image2vector) -> None:
 def check_normalize_rows(normalize_rows) -> None:
     """normalize_rows(x) on non-square matrices, one row and one column included."""
     rng = draws.rng(1105)
-    for shape in _MATRIX_SHAPES + [(2, 9)]:
-        x = rng.normal(0, 3, size=shape)
-        got = call_without_mutation(normalize_rows, x)
-        expect_close(
-            f"normalize_rows(x) for x of shape {shape}",
-            got,
-            basics.normalize_rows(x),
-            hint="take the norm over axis=1 with keepdims=True so it has shape (n, 1), and divide x by it",
-        )
+    cases = [(rng.normal(0, 3, size=shape),) for shape in _MATRIX_SHAPES + [(2, 9)]]
+    compare_on(
+        normalize_rows,
+        basics.normalize_rows,
+        cases,
+        lambda x: f"normalize_rows(x) for x of shape {x.shape}",
+        hint="take the norm over axis=1 with keepdims=True so it has shape (n, 1), and divide x by it",
+    )
 
 
 def check_softmax(softmax) -> None:
@@ -125,14 +124,13 @@ def check_softmax(softmax) -> None:
     cases = [rng.uniform(-10, 10, size=shape) for shape in _MATRIX_SHAPES]
     # Large but not overflowing scores: exp(80) is about 5.5e34.
     cases.append(rng.uniform(40, 80, size=(2, 3)))
-    for x in cases:
-        got = call_without_mutation(softmax, x)
-        expect_close(
-            f"softmax(x) for x of shape {x.shape}",
-            got,
-            basics.softmax(x),
-            hint="each ROW must sum to 1: sum the exponentials over axis=1 with keepdims=True",
-        )
+    compare_on(
+        softmax,
+        basics.softmax,
+        [(x,) for x in cases],
+        lambda x: f"softmax(x) for x of shape {x.shape}",
+        hint="each ROW must sum to 1: sum the exponentials over axis=1 with keepdims=True",
+    )
 
 
 def _loss_cases(rng):
@@ -143,27 +141,25 @@ def _loss_cases(rng):
 def check_L1(L1) -> None:
     """L1(yhat, y) on rank-1 vectors of several lengths."""
     rng = draws.rng(1107)
-    for yhat, y in _loss_cases(rng):
-        got = call_without_mutation(L1, yhat, y)
-        expect_close(
-            f"L1(yhat, y) for vectors of length {y.size}",
-            got,
-            basics.L1(yhat, y),
-            hint="sum the absolute differences |y - yhat| over every entry, and return one number",
-        )
+    compare_on(
+        L1,
+        basics.L1,
+        _loss_cases(rng),
+        lambda yhat, y: f"L1(yhat, y) for vectors of length {y.size}",
+        hint="sum the absolute differences |y - yhat| over every entry, and return one number",
+    )
 
 
 def check_L2(L2) -> None:
     """L2(yhat, y) on rank-1 vectors of several lengths."""
     rng = draws.rng(1108)
-    for yhat, y in _loss_cases(rng):
-        got = call_without_mutation(L2, yhat, y)
-        expect_close(
-            f"L2(yhat, y) for vectors of length {y.size}",
-            got,
-            basics.L2(yhat, y),
-            hint="sum the squared differences (y - yhat)**2 and take no square root",
-        )
+    compare_on(
+        L2,
+        basics.L2,
+        _loss_cases(rng),
+        lambda yhat, y: f"L2(yhat, y) for vectors of length {y.size}",
+        hint="sum the squared differences (y - yhat)**2 and take no square root",
+    )
 
 
 def check_calories_percentages(calories_percentages) -> None:

@@ -1,14 +1,6 @@
 """Typical mistakes in assignment 3, the network with one hidden layer.
 
-Each mistake edits the full solution (solution markers removed) the way a
-student might get it wrong. The graded test cells it loses are derived from
-the source notebook by ``autograder.assignments.submissions.losses``: every
-test cell that uses an edited function, directly or through the functions that
-call it; ``spares=`` names, with its reason, a cell whose check cannot see the
-mistake.
-
-The last one answers every visible check with the literal expected values:
-it passes what the student sees and must lose every hidden check.
+How a mistake is built and which cells it loses: :mod:`autograder.assignments.submissions`.
 """
 
 from autograder.assignments.submissions import Edit, Mistake

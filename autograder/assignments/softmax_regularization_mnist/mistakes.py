@@ -1,11 +1,6 @@
 """Typical mistakes in assignment 6, softmax, L2 regularisation and dropout on digits.
 
-Each mistake edits the full solution (solution markers removed) the way a
-student might get it wrong. The graded test cells it loses are derived from
-the source notebook by ``autograder.assignments.submissions.losses``: every
-test cell that uses an edited function, directly or through the functions that
-call it (``model`` uses all the others); ``spares=`` names, with its reason, a
-cell whose check cannot see the mistake.
+How a mistake is built and which cells it loses: :mod:`autograder.assignments.submissions`.
 
 The last entry hard-codes the values printed in the visible checks. Its
 literals are computed here from the reference on the visible inputs, so they
