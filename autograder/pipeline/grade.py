@@ -365,6 +365,9 @@ def grade_submissions(
     for assignment in sorted({j.assignment for j in jobs}):
         course.ensure_registered(assignment)
 
+    from autograder.course.secret import course_secret
+
+    course_secret(course.root)  # made here once, before the workers read it
     log = FailureLog(course.root)
     failures = log.load()
     skipped = [] if force else sorted(already_graded(course, jobs, failures), key=lambda j: j.key)
