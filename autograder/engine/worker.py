@@ -165,15 +165,13 @@ class Grader:
         folder = self.course.paths.autograded(job.student, job.assignment)
         for path in sorted(folder.glob("*.ipynb")):
             nb = nbformat.read(str(path), as_version=4)
-            died_seen = False
             for index, cell in enumerate(nb.cells):
                 names = {o.get("ename") for o in cell.get("outputs", []) if o.get("output_type") == "error"}
                 label = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {index}"
                 if TIMED_OUT in names:
                     found.append(f"{path.stem}: {label} ran past the {self.cell_timeout} s cell limit")
-                if KERNEL_DIED in names and not died_seen:
-                    died_seen = True
-                    found.append(f"{path.stem}: the kernel died in {label}; it and every later cell score 0")
+                if KERNEL_DIED in names:
+                    found.append(f"{path.stem}: the kernel died in {label}; a fresh kernel ran the earlier cells again")
         return found
 
     def _fill_missing(self, job: Job, why: str) -> list[str]:

@@ -163,7 +163,7 @@ DEMO_ATTACKS = (
     "rebind numpy's comparison functions",
     "AST transformer wrapping every cell in try/except",
     "write to the gradebook",
-    "a fork bomb",
+    "kill the grader",
 )
 
 
@@ -227,7 +227,8 @@ def run_demo(
     """Run the whole pipeline on the demo class in ``dest``; return the numbers it printed."""
     from autograder.pipeline.export import assignment_table, export_grades, pass_rate_table
     from autograder.pipeline.feedback import generate_feedback
-    from autograder.pipeline.grade import grade_submissions, load_failures
+    from autograder.course.gradebook import FailureLog
+    from autograder.pipeline.grade import grade_submissions
     from autograder.pipeline.validate_source import check_sources
 
     start = time.perf_counter()
@@ -281,7 +282,7 @@ def run_demo(
     timings["export"] = time.perf_counter() - t
 
     outcomes = {(o.job.assignment, o.job.student): o for o in run.outcomes}
-    failures = load_failures(course)
+    failures = FailureLog(course.root).load()
     late = {(s.assignment, s.student): s.late_penalty for s in export.submissions}
     rows = [("student", "assignment", "score", "status", "check", "reason")]
     unexpected = 0
@@ -295,7 +296,8 @@ def run_demo(
         status = o.status if o else "missing"
         if s.kind == "late":
             status += f", late (penalty {late.get((s.assignment, s.student), 0):g})"
-        reason = (failures.get(f"{s.assignment}/{s.student}") or {}).get("reason", "") or s.description
+        record = failures.get(f"{s.assignment}/{s.student}")
+        reason = (record.reason if record else "") or s.description
         rows.append((s.student, s.assignment, f"{total:g}/{top:g}", status, verdict, reason[:70]))
     out("")
     out("Per-student scores")
