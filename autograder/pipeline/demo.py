@@ -225,9 +225,9 @@ def run_demo(
     dest: Path = DEMO_DIR, assignments=None, *, workers: int | None = None, progress: bool = True, out=print
 ) -> dict:
     """Run the whole pipeline on the demo class in ``dest``; return the numbers it printed."""
+    from autograder.course.gradebook import FailureLog
     from autograder.pipeline.export import assignment_table, export_grades, pass_rate_table
     from autograder.pipeline.feedback import generate_feedback
-    from autograder.course.gradebook import FailureLog
     from autograder.pipeline.grade import grade_submissions
     from autograder.pipeline.validate_source import check_sources
 
