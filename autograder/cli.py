@@ -152,9 +152,9 @@ def _grade(args) -> int:
     for o in sorted(run.failed + run.partial, key=lambda o: o.job.key):
         print(f"  {o.status:7s} {o.job.key}: {o.reason}")
     if run.failed or run.partial:
-        from autograder.course.gradebook import FAILURES_FILE
+        from autograder.course.gradebook import GRADING_LOG
 
-        print(f"reasons are kept in {FAILURES_FILE} in the course folder")
+        print(f"reasons are kept in {GRADING_LOG} in the course folder")
     return 0
 
 

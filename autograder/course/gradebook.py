@@ -4,9 +4,10 @@ nbgrader's :class:`nbgrader.api.Gradebook` is opened here and nowhere else in
 the course. :class:`CourseGradebook` has one method per question the course
 asks of it: is an assignment registered, the scores of a submission, which
 submissions are complete, zero-filling a submission that could not be
-graded, due dates, and what the export reads. Grading failures also go to
-``grading_failures.json`` in the course folder (:class:`FailureLog`), so an
-instructor can read the reasons without a database client.
+graded, due dates, and what the export reads. How each submission was
+last graded (its status, the reason, the seed of its hidden draws, whether it
+ran in the sandbox) also goes to ``grading_log.json`` in the course folder
+(:class:`GradingLog`), so an instructor can read it without a database client.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ import json
 import time
 from pathlib import Path
 
-from autograder.course.records import CellScore, FailureRecord, Job
+from autograder.course.records import CellScore, GradingRecord, Job, Outcome
 
-FAILURES_FILE = "grading_failures.json"
+GRADING_LOG = "grading_log.json"
 
 
 def auto_grades(submitted_notebook) -> list:
@@ -218,13 +219,13 @@ class CourseGradebook:
         return out
 
 
-class FailureLog:
-    """``grading_failures.json`` of a course: the reason of every submission not graded normally."""
+class GradingLog:
+    """``grading_log.json`` of a course: one :class:`GradingRecord` per submission graded."""
 
     def __init__(self, root: Path):
-        self.path = Path(root) / FAILURES_FILE
+        self.path = Path(root) / GRADING_LOG
 
-    def load(self) -> dict[str, FailureRecord]:
+    def load(self) -> dict[str, GradingRecord]:
         """The records keyed ``assignment/student``; {} when there is no (readable) file."""
         if not self.path.exists():
             return {}
@@ -232,17 +233,25 @@ class FailureLog:
             entries = json.loads(self.path.read_text())
         except json.JSONDecodeError:
             return {}
-        records = [FailureRecord(**e) for e in entries]
+        records = [GradingRecord(**e) for e in entries]
         return {r.key: r for r in records}
 
-    def save(self, records: dict[str, FailureRecord]) -> None:
+    def save(self, records: dict[str, GradingRecord]) -> None:
         entries = [r.as_dict() for r in sorted(records.values(), key=lambda r: (r.assignment, r.student))]
         tmp = self.path.with_name(self.path.name + ".tmp")
         tmp.write_text(json.dumps(entries, indent=1) + "\n")
         tmp.replace(self.path)
 
     @staticmethod
-    def record(job: Job, status: str, reason: str, fingerprint: str) -> FailureRecord:
-        return FailureRecord(
-            job.assignment, job.student, status, reason, fingerprint, time.strftime("%Y-%m-%d %H:%M:%S")
+    def record(outcome: Outcome, fingerprint: str) -> GradingRecord:
+        """The entry for ``outcome`` of the submission whose files have ``fingerprint``."""
+        return GradingRecord(
+            outcome.job.assignment,
+            outcome.job.student,
+            outcome.status,
+            outcome.reason,
+            fingerprint,
+            time.strftime("%Y-%m-%d %H:%M:%S"),
+            outcome.seed,
+            outcome.sandboxed,
         )

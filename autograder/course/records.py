@@ -1,8 +1,8 @@
 """What grading one submission gives, as records that cross process boundaries.
 
 The coordinator and the grading workers exchange exactly these dataclasses
-(pickled by :mod:`multiprocessing` over a pipe), and the failure log stores
-:class:`FailureRecord` as JSON. Nothing else describes a job or its outcome.
+(pickled by :mod:`multiprocessing` over a pipe), and the grading log stores
+:class:`GradingRecord` as JSON. Nothing else describes a job or its outcome.
 """
 
 from __future__ import annotations
@@ -79,8 +79,14 @@ class WorkerBroken:
 
 
 @dataclass
-class FailureRecord:
-    """One entry of ``grading_failures.json``: a submission not graded normally, and why."""
+class GradingRecord:
+    """One entry of ``grading_log.json``: how a submission was last graded.
+
+    ``status`` and ``reason`` as in :class:`Outcome`; ``fingerprint`` names the
+    submitted files' sizes and times (a changed file is graded again);
+    ``seed`` is the seed of its hidden draws, so a regrade can be checked
+    against it; ``sandboxed`` is False for a grade made with ``--no-sandbox``.
+    """
 
     assignment: str
     student: str
@@ -88,6 +94,8 @@ class FailureRecord:
     reason: str
     fingerprint: str
     recorded: str
+    seed: int | None = None
+    sandboxed: bool = True
 
     @property
     def key(self) -> str:

@@ -225,7 +225,7 @@ def run_demo(
     dest: Path = DEMO_DIR, assignments=None, *, workers: int | None = None, progress: bool = True, out=print
 ) -> dict:
     """Run the whole pipeline on the demo class in ``dest``; return the numbers it printed."""
-    from autograder.course.gradebook import FailureLog
+    from autograder.course.gradebook import GradingLog
     from autograder.pipeline.export import assignment_table, export_grades, pass_rate_table
     from autograder.pipeline.feedback import generate_feedback
     from autograder.pipeline.grade import grade_submissions
@@ -282,7 +282,7 @@ def run_demo(
     timings["export"] = time.perf_counter() - t
 
     outcomes = {(o.job.assignment, o.job.student): o for o in run.outcomes}
-    failures = FailureLog(course.root).load()
+    failures = GradingLog(course.root).load()
     late = {(s.assignment, s.student): s.late_penalty for s in export.submissions}
     rows = [("student", "assignment", "score", "status", "check", "reason")]
     unexpected = 0

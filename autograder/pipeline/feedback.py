@@ -149,7 +149,7 @@ def generate_feedback(root: Path, assignments=None, students=None) -> FeedbackRu
         Default: every student.
     """
     from autograder.course.config import load_config
-    from autograder.course.gradebook import FailureLog
+    from autograder.course.gradebook import GradingLog
     from autograder.course.paths import CoursePaths
     from autograder.course.records import FAILED
 
@@ -171,7 +171,7 @@ def generate_feedback(root: Path, assignments=None, students=None) -> FeedbackRu
                 continue
             localise_file(html)
             run.written.append(html)
-    for entry in FailureLog(course.root).load().values():
+    for entry in GradingLog(course.root).load().values():
         if entry.status != FAILED or entry.assignment not in names or (students and entry.student not in students):
             continue
         folder = course.paths.feedback(entry.student, entry.assignment)

@@ -23,8 +23,8 @@ truncated file, ...)
 graded cell deleted         that cell scores 0
 ==========================  ==================================================
 
-Each of these gets an entry with its reason in ``grading_failures.json`` in
-the course folder, and a failed submission's reason is also written into its
+Each of these gets its reason in the entry of ``grading_log.json`` in the
+course folder (which has one for every submission graded), and a failed submission's reason is also written into its
 gradebook comments, so every submitted notebook ends with a row per graded
 cell in the gradebook.
 
@@ -46,8 +46,8 @@ from pathlib import Path
 from autograder.engine.worker import worker_main  # isort: skip
 from autograder.course import Course, CourseError, validate_student_id
 from autograder.course.config import grading_settings
-from autograder.course.gradebook import FailureLog
-from autograder.course.records import FAILED, GRADED, PARTIAL, GradeRequest, Job, Outcome, WorkerBroken, WorkerReady
+from autograder.course.gradebook import GradingLog
+from autograder.course.records import FAILED, PARTIAL, GradeRequest, Job, Outcome, WorkerBroken, WorkerReady
 
 _RECORDING_TIMEOUT = 120  # seconds to write the zero scores of a failed submission
 
@@ -108,7 +108,7 @@ def submission_fingerprint(course: Course, job: Job) -> str:
     return "|".join(parts)
 
 
-def already_graded(course: Course, jobs, failures: dict) -> set[Job]:
+def already_graded(course: Course, jobs, log: dict) -> set[Job]:
     """The jobs whose current submission was graded (or failed) before.
 
     A submission counts as graded when its autograded folder holds the same
@@ -120,7 +120,7 @@ def already_graded(course: Course, jobs, failures: dict) -> set[Job]:
     candidates = []
     done = set()
     for job in jobs:
-        record = failures.get(job.key)
+        record = log.get(job.key)
         if record and record.status == FAILED:
             if record.fingerprint == submission_fingerprint(course, job):
                 done.add(job)
@@ -368,20 +368,15 @@ def grade_submissions(
     from autograder.course.secret import course_secret
 
     course_secret(course.root)  # made here once, before the workers read it
-    log = FailureLog(course.root)
-    failures = log.load()
-    skipped = [] if force else sorted(already_graded(course, jobs, failures), key=lambda j: j.key)
+    log = GradingLog(course.root)
+    records = log.load()
+    skipped = [] if force else sorted(already_graded(course, jobs, records), key=lambda j: j.key)
     todo = [j for j in jobs if j not in set(skipped)]
     n = workers or os.cpu_count() or 1
 
     def remember(outcome: Outcome) -> None:
-        if outcome.status == GRADED:
-            failures.pop(outcome.job.key, None)
-        else:
-            failures[outcome.job.key] = log.record(
-                outcome.job, outcome.status, outcome.reason, submission_fingerprint(course, outcome.job)
-            )
-        log.save(failures)
+        records[outcome.job.key] = log.record(outcome, submission_fingerprint(course, outcome.job))
+        log.save(records)
 
     start = time.perf_counter()
     outcomes = (
