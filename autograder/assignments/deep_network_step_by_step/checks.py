@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.assignments import draws
+from autograder.assignments.compare import call_seeded
 from autograder.reference import deep
 from nndl.expect import call_without_mutation, expect_close, expect_equal, expect_type
 from nndl.wire import ConstantFunction
@@ -83,27 +84,10 @@ def _expect_parameters(name, got, expected, hint):
         expect_close(f"{name}[{key!r}]", got[key], value, hint=hint)
 
 
-def _check_global_state_untouched(call, state_before):
-    if not np.array_equal(np.random.get_state()[1], state_before):
-        raise AssertionError(
-            f"{call} changed NumPy's global random state. Hint: draw from rng = np.random.RandomState(seed) "
-            "instead of calling np.random.seed or np.random.randn"
-        )
-
-
 def check_initialize_parameters(initialize_parameters) -> None:
     """Seeded draws of the two-layer initialisation for several sizes and seeds."""
     for n_x, n_h, n_y, seed in [(4, 3, 1, None), (1, 1, 1, 0), (7, 2, 3, 17), (2, 6, 1, 321)]:
-        state_before = np.random.get_state()[1].copy()
-        if seed is None:
-            got = call_without_mutation(initialize_parameters, n_x, n_h, n_y)
-            expected = deep.initialize_parameters(n_x, n_h, n_y)
-            call = f"initialize_parameters({n_x}, {n_h}, {n_y})"
-        else:
-            got = call_without_mutation(initialize_parameters, n_x, n_h, n_y, seed=seed)
-            expected = deep.initialize_parameters(n_x, n_h, n_y, seed=seed)
-            call = f"initialize_parameters({n_x}, {n_h}, {n_y}, seed={seed})"
-        _check_global_state_untouched(call, state_before)
+        got, expected, call = call_seeded(initialize_parameters, deep.initialize_parameters, (n_x, n_h, n_y), seed)
         _expect_parameters(
             call,
             got,
@@ -117,16 +101,9 @@ def check_initialize_parameters_deep(initialize_parameters_deep) -> None:
     """Seeded draws for networks of one to four layers, widths of 1 included."""
     cases = [([6, 4, 1], None), ([1, 1], 2), ([3, 5, 2, 4], 9), ([7, 1, 3, 2, 1], 40), ([2, 8], 5)]
     for layer_dims, seed in cases:
-        state_before = np.random.get_state()[1].copy()
-        if seed is None:
-            got = call_without_mutation(initialize_parameters_deep, list(layer_dims))
-            expected = deep.initialize_parameters_deep(layer_dims)
-            call = f"initialize_parameters_deep({layer_dims})"
-        else:
-            got = call_without_mutation(initialize_parameters_deep, list(layer_dims), seed=seed)
-            expected = deep.initialize_parameters_deep(layer_dims, seed=seed)
-            call = f"initialize_parameters_deep({layer_dims}, seed={seed})"
-        _check_global_state_untouched(call, state_before)
+        got, expected, call = call_seeded(
+            initialize_parameters_deep, deep.initialize_parameters_deep, (list(layer_dims),), seed
+        )
         _expect_parameters(
             call,
             got,

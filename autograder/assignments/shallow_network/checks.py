@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.assignments import draws
+from autograder.assignments.compare import call_seeded
 from autograder.reference import shallow
 from nndl.expect import call_without_mutation, expect_close, expect_equal, expect_shape, expect_type
 
@@ -74,20 +75,7 @@ def check_initialize_parameters(initialize_parameters) -> None:
     """Seeded draws for several sizes and seeds; NumPy's global generator left alone."""
     cases = [(3, 5, 1, None), (1, 1, 1, 0), (6, 2, 3, 11), (2, 7, 1, 123), (4, 4, 2, 2024)]
     for n_x, n_h, n_y, seed in cases:
-        state_before = np.random.get_state()[1].copy()
-        if seed is None:
-            got = call_without_mutation(initialize_parameters, n_x, n_h, n_y)
-            expected = shallow.initialize_parameters(n_x, n_h, n_y)
-            call = f"initialize_parameters({n_x}, {n_h}, {n_y})"
-        else:
-            got = call_without_mutation(initialize_parameters, n_x, n_h, n_y, seed=seed)
-            expected = shallow.initialize_parameters(n_x, n_h, n_y, seed=seed)
-            call = f"initialize_parameters({n_x}, {n_h}, {n_y}, seed={seed})"
-        if not np.array_equal(np.random.get_state()[1], state_before):
-            raise AssertionError(
-                f"{call} changed NumPy's global random state. Hint: draw from "
-                "rng = np.random.RandomState(seed) instead of calling np.random.seed or np.random.randn"
-            )
+        got, expected, call = call_seeded(initialize_parameters, shallow.initialize_parameters, (n_x, n_h, n_y), seed)
         _expect_parameters(
             call,
             got,
