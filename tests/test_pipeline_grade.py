@@ -156,3 +156,26 @@ def test_killed_kernels_timeouts_and_broken_files_get_rows_and_reasons(tmp_path)
 
     leftovers = [p for p in psutil.Process(os.getpid()).children(recursive=True) if grading_process(p)]
     assert not leftovers, f"processes left running: {[p.cmdline()[:3] for p in leftovers]}"
+
+
+@pytest.mark.slow
+def test_grading_refuses_without_a_sandbox_unless_told_and_records_it(tmp_path, monkeypatch):
+    from autograder.course import CourseError
+    from autograder.engine import sandbox
+    from autograder.engine.worker import UNSANDBOXED_NOTE
+
+    t = TinyCourse(tmp_path / "nosandbox")
+    t.submit("ann", t.full)
+    monkeypatch.setattr(sandbox, "sandbox_problem", lambda: "bwrap cannot create its namespaces here (test)")
+    with pytest.raises(CourseError) as refused:
+        grade_submissions(t.root, ["tiny"], workers=1, progress=False)
+    message = str(refused.value)
+    assert "cannot create its namespaces" in message and "--no-sandbox" in message and "gradebook" in message
+
+    run = grade_submissions(t.root, ["tiny"], workers=1, progress=False, sandboxed=False)
+    [outcome] = run.outcomes
+    assert outcome.status == "graded" and not outcome.sandboxed, outcome
+    assert outcome.scores == {"square_test": (2.0, 2.0), "cube_test": (3.0, 3.0)}
+    assert all(UNSANDBOXED_NOTE in c for c in Course(t.root).gradebook.auto_comments("tiny", "ann"))
+    [entry] = json.loads((t.root / GRADING_LOG).read_text())
+    assert entry["sandboxed"] is False

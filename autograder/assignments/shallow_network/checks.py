@@ -18,7 +18,7 @@ import numpy as np
 from autograder.assignments import draws
 from autograder.assignments.compare import call_seeded
 from autograder.reference import shallow
-from nndl.expect import call_without_mutation, expect_close, expect_equal, expect_shape, expect_type
+from nndl.expect import call_without_mutation, expect_close, expect_equal, expect_scalar, expect_shape, expect_type
 
 __all__ = [
     "check_layer_sizes",
@@ -122,7 +122,7 @@ def check_compute_cost(compute_cost) -> None:
         A2 = rng.uniform(0.02, 0.98, size=(1, m))
         Y = _labels(rng, 1, m)
         got = call_without_mutation(compute_cost, A2, Y)
-        expect_type(f"compute_cost for m = {m}", got, float, hint="return float(cost)")
+        expect_scalar(f"compute_cost for m = {m}", got, hint="return one number: float(cost) or np.squeeze(cost)")
         expect_close(
             f"compute_cost for m = {m}",
             got,

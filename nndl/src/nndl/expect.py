@@ -23,6 +23,7 @@ __all__ = [
     "expect_close",
     "expect_equal",
     "expect_type",
+    "expect_scalar",
     "expect_unchanged",
     "call_without_mutation",
 ]
@@ -51,6 +52,19 @@ def expect_type(name: str, value: Any, types, hint: str | None = None) -> None:
     if not isinstance(value, types):
         wanted = " or ".join(t.__name__ for t in (types if isinstance(types, tuple) else (types,)))
         raise AssertionError(_with_hint(f"{name} should be a {wanted}, got {type(value).__name__}", hint))
+
+
+def expect_scalar(name: str, value: Any, hint: str | None = None) -> None:
+    """Assert that ``value`` is one real number: a Python or NumPy float or int, or a 0-d array.
+
+    ``np.squeeze(cost)`` (a 0-d array) and ``float(cost)`` both pass; a (1, 1)
+    array does not, since it broadcasts where a number would not.
+    """
+    if isinstance(value, bool) or np.ndim(value) != 0:
+        found = f"an array of shape {np.shape(value)}" if np.ndim(value) else type(value).__name__
+        raise AssertionError(_with_hint(f"{name} should be one number, got {found}", hint))
+    if np.asarray(value).dtype.kind not in "iuf":
+        raise AssertionError(_with_hint(f"{name} should be a real number, got {type(value).__name__}", hint))
 
 
 def expect_shape(name: str, value: Any, shape: tuple, hint: str | None = None) -> None:
