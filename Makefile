@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv check browser sandbox lint bench clean
+.PHONY: demo test venv check browser sandbox postgres lint bench clean
 
 APT_INSTALL = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
@@ -28,10 +28,14 @@ browser:
 sandbox:
 	@command -v bwrap >/dev/null 2>&1 || { $(APT_INSTALL) bubblewrap >/dev/null; }
 
+# Debian's PostgreSQL server, for the test that grades into a PostgreSQL gradebook (tests/servers.py).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(APT_INSTALL) postgresql >/dev/null; }
+
 demo: $(STAMP) sandbox
 	OPENBLAS_NUM_THREADS=1 $(PY) -m autograder demo
 
-test: $(STAMP) browser sandbox lint
+test: $(STAMP) browser sandbox postgres lint
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -q
 
 lint: $(STAMP)

@@ -13,7 +13,6 @@ The folders are the layers; a change belongs in the one whose job it is.
                       path, through nbgrader's ``CourseDirectory.format_path``;
                       student ids
     ``gradebook.py``  every read and write of nbgrader's gradebook; the failure log
-    ``gradebook_lock.py``  one writer at a time on a SQLite gradebook (filelock)
     ``records.py``    the dataclasses that cross process boundaries (Job, Outcome, ...)
     ``secret.py``     the course secret and the seed of each submission's hidden draws
     ``folder.py``     :class:`Course`: a course folder and nbgrader's API bound to it
@@ -22,15 +21,20 @@ The folders are the layers; a change belongs in the one whose job it is.
     ``build.py`` (+ ``validate_source.py``)  source metadata checks, then nbgrader
                       generates ``release/``
     ``collect.py``    submissions in the shapes instructors have -> ``submitted/``
-    ``grade.py``      the coordinator: which submissions to grade, a pool of
-                      workers, a row and a reason for every submission
+    ``grade.py``      the coordinator: which submissions to grade, tasks out to
+                      Dask, a row and a reason for every submission
+    ``record.py``     one submission before and after its execution: nbgrader's
+                      sanitising steps, then its ``autograde`` recording the verdicts
     ``feedback.py``   nbgrader's HTML feedback, readable offline
     ``export.py``     ``grades.csv``, pass rates, a histogram
     ``selfcheck.py``  ``check``: one notebook graded for a self-learner
     ``demo.py``       the whole pipeline on a made-up class
 
 ``engine/`` — how one submission is executed and scored
-    ``worker.py``     a grading process: nbgrader's ``autograde`` for one job at a time
+    ``cluster.py``    the Dask cluster: embedded ``LocalCluster`` or a scheduler's
+                      address; only workers that can make the sandbox grade
+    ``task.py``       the Dask task: one submission's notebooks executed, no course
+                      folder needed
     ``execute.py``    nbgrader's Execute step rebuilt: graded cells from the source,
                       a sandboxed kernel, each test cell scoring the checker's verdict,
                       a dead or stuck kernel replaced
@@ -59,10 +63,11 @@ The folders are the layers; a change belongs in the one whose job it is.
 The flows::
 
     build:   source/ --validate_source--> nbgrader generate_assignment --> release/
-    grade:   collect --> submitted/ --grade (workers: engine/)--> autograded/ + gradebook
+    grade:   collect --> submitted/ --grade (Dask workers: engine/)--> autograded/ + gradebook
              --> feedback --> feedback/*.html --> export --> grades.csv
-    one notebook in a worker: RestoreStructure --> nbgrader's sanitising steps -->
-             SandboxedExecute (sandboxed kernel <--nndl.wire--> CellChecker) -->
-             nbgrader's SaveAutoGrades and late penalties
+    one submission: coordinator: RestoreStructure --> nbgrader's sanitising steps
+             --> Dask task: SandboxedExecute (sandboxed kernel <--nndl.wire--> CellChecker)
+             --> coordinator: nbgrader's autograde with the executed notebook
+                 (SaveAutoGrades, late penalties) --> gradebook
     check:   one notebook --> throw-away course folder --> the same grade and feedback
 """

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import sys
 
-# See autograder.engine.worker: a slow optional import that nothing here uses.
+# jsonschema (imported by nbformat) loads rfc3987-syntax when it is installed,
+# only to check "iri" string formats; that package compiles a grammar at
+# import, about 2 s of CPU in every process. nbformat's notebook schema has
+# no such formats (see also autograder.engine.task).
 sys.modules.setdefault("rfc3987_syntax", None)
 
 import argparse  # noqa: E402
@@ -57,7 +60,15 @@ def _parser() -> argparse.ArgumentParser:
     p = with_course(sub.add_parser("grade", help="autograde submissions in parallel"))
     p.add_argument("assignments", nargs="*", help="assignment names (default: all submitted)")
     p.add_argument("--student", action="append", help="only this student (repeatable)")
-    p.add_argument("-j", "--workers", type=_positive, help="parallel workers (default: number of cores)")
+    p.add_argument(
+        "-j", "--workers", type=_positive, help="worker processes of the embedded Dask cluster (default: cores)"
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="grade on the Dask scheduler at ADDRESS (tcp://host:8786) instead of this machine "
+        "(default: c.CourseGrading.scheduler)",
+    )
     p.add_argument("--force", action="store_true", help="regrade submissions that are already graded")
     p.add_argument(
         "--cell-timeout",
@@ -128,21 +139,34 @@ def _collect(args) -> int:
 def _grade(args) -> int:
     from autograder.pipeline.grade import grade_submissions
 
-    run = grade_submissions(
-        _course_root(args),
-        args.assignments or None,
-        students=args.student,
-        workers=args.workers,
-        force=args.force,
-        cell_timeout=args.cell_timeout,
-        notebook_timeout=args.notebook_timeout,
-        progress=not args.no_progress,
-        sandboxed=not args.no_sandbox,
-    )
+    try:
+        run = grade_submissions(
+            _course_root(args),
+            args.assignments or None,
+            students=args.student,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            force=args.force,
+            cell_timeout=args.cell_timeout,
+            notebook_timeout=args.notebook_timeout,
+            progress=not args.no_progress,
+            sandboxed=not args.no_sandbox,
+        )
+    except KeyboardInterrupt:
+        print(
+            "interrupted: every submission finished so far is recorded; run grade again to grade the rest",
+            file=sys.stderr,
+        )
+        return 130
     print(
         f"graded {len(run.outcomes)} submission(s) in {run.seconds:.1f} s with {run.workers} worker(s); "
         f"skipped {len(run.skipped)} already graded"
     )
+    if run.outcomes:
+        print(
+            f"coordinator: {run.coordinator_seconds / len(run.outcomes):.3f} s per submission "
+            "(preparing it and recording its scores)"
+        )
     if args.no_sandbox:
         print(
             "WARNING: graded WITHOUT the sandbox (--no-sandbox): the notebooks ran with the grader's rights; "
@@ -216,13 +240,16 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    from autograder.course import CourseError
-    from autograder.course.gradebook_lock import GradebookLockTimeout
+    import warnings
 
+    from autograder.course import CourseError
+
+    # nbgrader's own gradebook code sets off SQLAlchemy autoflush warnings; they say nothing to an instructor
+    warnings.filterwarnings("ignore", message=".*not in session.*")
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (CourseError, GradebookLockTimeout) as exc:
+    except CourseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -6,7 +6,14 @@ turn) is graded twice, each time from a fresh copy of one course folder:
 
 - stock: ``nbgrader autograde <assignment>``, the command line, one run per
   assignment over all students, one notebook at a time;
-- ours: ``python -m autograder grade`` (parallel workers, default one per core).
+- ours: ``python -m autograder grade`` (its embedded Dask cluster, one worker
+  per core).
+
+Then the scaling runs, each once on a fresh copy: ours on 1 local worker,
+and ours through ``--scheduler`` on a ``dask scheduler`` with 2 separate
+``dask worker`` processes (all on this machine), printed beside the
+2-worker median and stock, with the coordinator's own seconds per
+submission (preparing it and recording its scores). ``--no-scaling`` skips them.
 
 It prints both wall times, their ratio, the seconds per notebook, and the
 floor: the time to autograde an empty notebook, which is the fixed cost
@@ -23,8 +30,11 @@ load does not favour one side, and the medians are printed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -97,13 +107,52 @@ def run_stock(root: Path, assignments: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def run_ours(root: Path, assignments: list[str], workers: int | None) -> float:
+COORDINATOR = re.compile(r"coordinator: ([0-9.]+) s per submission")
+
+
+def run_ours(root: Path, assignments: list[str], workers: int | None, scheduler: str | None = None) -> float:
+    """Seconds ``python -m autograder grade`` takes; the coordinator's seconds per submission go to ``_last``."""
     command = [sys.executable, "-m", "autograder", "grade", "--course", str(root), "--no-progress", *assignments]
     if workers:
         command += ["--workers", str(workers)]
+    if scheduler:
+        command += ["--scheduler", scheduler]
     start = time.perf_counter()
-    subprocess.run(command, env=_env(), capture_output=True, text=True, check=True)
-    return time.perf_counter() - start
+    done = subprocess.run(command, env=_env(), capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - start
+    found = COORDINATOR.search(done.stdout)
+    _last["coordinator"] = float(found.group(1)) if found else float("nan")
+    return seconds
+
+
+_last: dict = {}
+
+
+@contextlib.contextmanager
+def dask_on_this_machine(workers: int):
+    """A ``dask scheduler`` and ``workers`` single-threaded ``dask worker`` processes on 127.0.0.1; its address."""
+    from distributed import Client
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    dask = str(Path(sys.executable).with_name("dask"))
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": _env()}
+    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port)], **quiet)]
+    try:
+        for _ in range(workers):
+            procs.append(subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--memory-limit", "0"], **quiet))
+        with Client(address, timeout=30) as client:
+            client.wait_for_workers(workers, timeout=120)
+        yield address
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def all_scores(root: Path) -> dict:
@@ -116,6 +165,7 @@ def main(argv=None) -> int:
     parser.add_argument("--assignments", nargs="*", help="default: the first five in source/")
     parser.add_argument("--workers", type=int, help="workers for ours (default: number of cores)")
     parser.add_argument("--repeats", type=int, default=1, help="how many times to run both sides (median reported)")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the 1-worker and scheduler runs")
     args = parser.parse_args(argv)
     assignments = args.assignments or available_assignments()[:5]
 
@@ -126,7 +176,7 @@ def main(argv=None) -> int:
             f"{os.cpu_count()} cores"
         )
         n = make_class(tmp / "class", assignments, args.students)
-        stock_times, our_times, same = [], [], True
+        stock_times, our_times, coordinator, same = [], [], [], True
         for r in range(args.repeats):
             stock_dir, ours_dir = tmp / f"stock{r}", tmp / f"ours{r}"
             shutil.copytree(tmp / "class", stock_dir)
@@ -137,12 +187,14 @@ def main(argv=None) -> int:
                     stock_times.append(run_stock(stock_dir, assignments))
                 else:
                     our_times.append(run_ours(ours_dir, assignments, args.workers))
+                    coordinator.append(_last["coordinator"])
             stock, ours = stock_times[-1], our_times[-1]
             print(
                 f"run {r + 1}: stock serial nbgrader autograde {stock:7.1f} s ({stock / n:.2f} s per notebook), "
                 f"python -m autograder grade {ours:7.1f} s ({ours / n:.2f} s per notebook), ratio {ours / stock:.2f}"
             )
             a, b = all_scores(stock_dir), all_scores(ours_dir)
+            all_scores_reference = a
             differing = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
             same = same and not differing
             print(
@@ -158,6 +210,31 @@ def main(argv=None) -> int:
             f"ours {ours:.1f} s ({ours / n:.2f} s per notebook)"
         )
         print(f"ratio ours / stock, median:      {statistics.median(ratios):7.2f}  (goal: 0.5 or less)")
+
+        if not args.no_scaling:
+            rows = [("stock serial nbgrader", stock, float("nan"))]
+            rows.append(
+                (f"embedded, {args.workers or os.cpu_count()} workers (median)", ours, statistics.median(coordinator))
+            )
+            shutil.copytree(tmp / "class", tmp / "one")
+            rows.append(("embedded, 1 worker", run_ours(tmp / "one", assignments, 1), _last["coordinator"]))
+            same = same and all_scores(tmp / "one") == all_scores_reference
+            shutil.copytree(tmp / "class", tmp / "sched")
+            with dask_on_this_machine(2) as address:
+                rows.append(
+                    (
+                        "--scheduler, 2 worker processes",
+                        run_ours(tmp / "sched", assignments, None, address),
+                        _last["coordinator"],
+                    )
+                )
+            same = same and all_scores(tmp / "sched") == all_scores_reference
+            print("scaling (same class, one run each but the median row):")
+            for name, seconds, coord in rows:
+                print(
+                    f"  {name:38s} {seconds:7.1f} s  {seconds / n:5.2f} s per notebook  ratio {seconds / stock:5.2f}"
+                    + ("" if coord != coord else f"  coordinator {coord:.3f} s per submission")
+                )
 
         make_empty_class(tmp / "empty", FLOOR_STUDENTS)
         shutil.copytree(tmp / "empty", tmp / "empty_ours")

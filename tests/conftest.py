@@ -23,3 +23,17 @@ os.environ["MPLBACKEND"] = "Agg"
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 os.environ.pop("NBGRADER_EXECUTION", None)
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def demo_a01(tmp_path_factory):
+    """``make demo`` on its first assignment, graded on the embedded cluster: (course folder, result, printed text)."""
+    from autograder.pipeline.demo import run_demo
+
+    root = tmp_path_factory.mktemp("demo-a01") / "demo"
+    printed = []
+    result = run_demo(root, ["01_numpy_basics"], progress=False, out=printed.append)
+    return root, result, "\n".join(str(line) for line in printed)

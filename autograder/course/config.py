@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from traitlets import Int
+from traitlets import Int, Unicode
 from traitlets.config import Config, Configurable
 from traitlets.config.loader import PyFileConfigLoader
 
@@ -49,6 +49,9 @@ class CourseGrading(Configurable):
     sandbox_memory_bytes = Int(4 * 2**30, help="address space a sandboxed kernel may map").tag(config=True)
     sandbox_processes = Int(256, help="processes a sandboxed kernel may run at once").tag(config=True)
     sandbox_file_bytes = Int(100 * 2**20, help="largest file a sandboxed kernel may write").tag(config=True)
+    scheduler = Unicode(
+        "", help="address of a Dask scheduler to grade on (tcp://host:8786); empty for one on this machine"
+    ).tag(config=True)
     blas_threads = Int(1, help="BLAS threads per grading process: several kernels share the cores, so one each").tag(
         config=True
     )

@@ -52,9 +52,6 @@ class CourseGradebook:
         """nbgrader's ``Gradebook``, open for the length of a ``with`` block."""
         from nbgrader.api import Gradebook
 
-        from autograder.course.gradebook_lock import serialise_gradebook_access
-
-        serialise_gradebook_access()
         with Gradebook(self.db_url, self.course_id) as gb:
             yield gb
 
@@ -254,4 +251,5 @@ class GradingLog:
             time.strftime("%Y-%m-%d %H:%M:%S"),
             outcome.seed,
             outcome.sandboxed,
+            outcome.worker,
         )

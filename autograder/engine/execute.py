@@ -1,8 +1,12 @@
 """nbgrader's Execute step, rebuilt so that points come only from the checker's verdict.
 
 nbgrader runs a submission's test cells in the learner's own kernel and
-scores a cell by whether it raised. Here, inside nbgrader's own ``autograde``
-(its cell restoring, score saving and late penalties are untouched):
+scores a cell by whether it raised. Here nbgrader's ``autograde`` is split
+around the execution (:mod:`autograder.pipeline.record`): its sanitising
+steps run on the coordinator (:func:`sanitize_steps`), the execution runs on
+a Dask worker (:mod:`autograder.engine.task`), and nbgrader's own
+``autograde`` records the executed notebook (:func:`recording_config`:
+its score saving and late penalties untouched):
 
 :class:`RestoreStructure` (first of the sanitising steps)
     Which graded cells exist, their points and ids come from the *source*
@@ -35,21 +39,23 @@ the faulty cell scores 0 and the later cells score what they earn. After
 from __future__ import annotations
 
 import copy
+import time
 
 import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Bool, Int
+from traitlets import Bool, Dict, Float, Int, List, Unicode
 
-from autograder.assignments.cells import is_given_code, is_test_cell, nbgrader_meta, split_hidden
-from autograder.engine.checker import CellChecker, KernelTrouble, RemoteKernel, Verdict, import_lines
+from autograder.assignments.cells import is_test_cell, nbgrader_meta, split_hidden
+from autograder.engine.checker import CellChecker, KernelTrouble, RemoteKernel, Verdict
 from autograder.engine.sandbox import Sandbox, SandboxedKernelManager, SandboxLimits
 
 KERNEL_DIED = "KernelDied"
 TIMED_OUT = "CellTimeoutError"  # the ename nbgrader's Execute gives a timed-out cell
 CHECK_FAILED = "CheckFailed"
+NOTEBOOK_TIMED_OUT = "NotebookTimeoutError"
 MAX_RESTARTS = 3
 _PROBE_SECONDS = 10  # how long an interrupted kernel has to answer again
 _MAX_STREAM_BYTES = 2_000_000  # printed output kept per cell
@@ -88,33 +94,39 @@ class RestoreStructure(NbGraderPreprocessor):
 
 
 class SandboxedExecute(Execute):
-    """``Execute`` with a sandboxed kernel and verdicts computed outside it (see the module docstring)."""
+    """``Execute`` with a sandboxed kernel and verdicts computed outside it (see the module docstring).
+
+    It needs no course folder: the test code, the checker's import lines and
+    the release's files come with it (:class:`~autograder.course.records.ExecutionKit`),
+    so it runs the same on the grading machine and on a Dask worker.
+    """
 
     sandboxed = Bool(True, help="run the kernel in the bubblewrap sandbox").tag(config=True)
     seed = Int(None, allow_none=True, help="the submission's seed for the hidden draws").tag(config=True)
+    tests = Dict(help="test cells' source (visible and hidden) from the source notebook, by grade_id")
+    setup_code = Unicode("", help="the source notebook's import lines, run by the checker first")
+    work_files = Dict(help="files copied beside the notebook: relative path -> bytes")
+    secret_paths = List(Unicode(), help="the grader's folders that a message must not name")
+    notebook_timeout = Float(0, help="seconds the whole notebook may take; 0 for no limit")
 
     def preprocess(self, nb, resources=None, km=None):
         from autograder.course.config import grading_settings
-        from autograder.course.paths import CoursePaths
 
         settings = grading_settings(self.config)
-        source = _source_notebook(self.config, resources)
-        self._tests = {nbgrader_meta(c)["grade_id"]: c.source for c in source.cells if is_test_cell(c)}
-        trusted = [c.source for c in source.cells if is_given_code(c)]
-        paths = CoursePaths(self.config)
-        self._checker = CellChecker(import_lines(trusted), secret_paths=[paths.root])
+        self._tests = dict(self.tests)
+        self._checker = CellChecker(self.setup_code, secret_paths=list(self.secret_paths))
         limits = SandboxLimits(
             settings.sandbox_memory_bytes,
             settings.notebook_timeout,
             settings.sandbox_processes,
             settings.sandbox_file_bytes,
         )
-        self._sandbox = Sandbox(
-            limits, work_files=paths.release(resources["nbgrader"]["assignment"]), isolate=self.sandboxed
-        )
+        self._sandbox = Sandbox(limits, work_files=self.work_files, isolate=self.sandboxed)
         self._replay: list[str] = []
         self._restarts = 0
         self._gave_up = False
+        self._out_of_time = False
+        self._deadline = time.monotonic() + self.notebook_timeout if self.notebook_timeout else None
         self._stream_bytes = 0
         try:
             return super().preprocess(nb, resources, km=km)
@@ -213,10 +225,21 @@ class SandboxedExecute(Execute):
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
             return cell, resources
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            self._out_of_time = True
+        if self._out_of_time:
+            cell.outputs = [
+                _error(NOTEBOOK_TIMED_OUT, f"not run: the notebook ran past its {self.notebook_timeout:g} s limit")
+            ]
+            if is_test_cell(cell):
+                cell.source = split_hidden(self._tests.get(nbgrader_meta(cell)["grade_id"], cell.source))[0]
+            return cell, resources
         if self._gave_up:
             cell.outputs = [
                 _error(KERNEL_DIED, f"not run: the kernel failed {MAX_RESTARTS + 1} times before this cell")
             ]
+            if is_test_cell(cell):
+                cell.source = split_hidden(self._tests.get(nbgrader_meta(cell)["grade_id"], cell.source))[0]
             return cell, resources
         if is_test_cell(cell):
             return self._test_cell(cell, resources, index), resources
@@ -300,26 +323,50 @@ class SandboxedExecute(Execute):
         return cell
 
 
-def grading_config(config, *, sandboxed: bool = True, seed: int | None = None):
-    """A copy of the nbgrader ``config`` set up for grading with the sandboxed engine.
+def sanitize_steps() -> list:
+    """The preprocessors that prepare a submission for execution, in order (run on the coordinator).
 
-    :class:`RestoreStructure` goes first among nbgrader's sanitising steps,
-    :class:`SandboxedExecute` replaces its ``Execute``, and the kernel is
-    stopped at once when the notebook is done.
+    :class:`RestoreStructure`, then nbgrader's own sanitising steps
+    (clearing outputs, restoring locked and test cells from the gradebook,
+    checking cell metadata).
+    """
+    from nbgrader.converters import Autograde
+
+    return [RestoreStructure, *Autograde.class_traits()["sanitize_preprocessors"].default()]
+
+
+class UseExecuted(NbGraderPreprocessor):
+    """Replace the submission by its executed version, computed elsewhere (a Dask worker).
+
+    ``notebooks`` maps a notebook's name to the executed notebook's JSON text.
+    """
+
+    notebooks = Dict(help="notebook name -> executed notebook JSON").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        name = resources["nbgrader"]["notebook"]
+        if name not in self.notebooks:
+            raise KeyError(f"no executed version of notebook {name!r} was received")
+        return nbformat.reads(self.notebooks[name], as_version=4), resources
+
+
+def recording_config(config, executed: dict):
+    """A copy of the nbgrader ``config`` that records already executed notebooks.
+
+    nbgrader's own ``autograde`` then runs as usual (copying the submission,
+    creating its gradebook rows, limiting output, saving the scores,
+    applying late penalties), with :class:`UseExecuted` as its only
+    sanitising step and no ``Execute``: the scores are those of the
+    verdicts in ``executed`` (notebook name -> JSON text).
     """
     from nbgrader.converters import Autograde
     from traitlets.config import Config
 
     c = Config()
     c.merge(config)
-    c.Autograde.sanitize_preprocessors = [
-        RestoreStructure,
-        *Autograde.class_traits()["sanitize_preprocessors"].default(),
-    ]
+    c.Autograde.sanitize_preprocessors = [UseExecuted]
     c.Autograde.autograde_preprocessors = [
-        SandboxedExecute if p is Execute else p for p in Autograde.class_traits()["autograde_preprocessors"].default()
+        p for p in Autograde.class_traits()["autograde_preprocessors"].default() if p is not Execute
     ]
-    c.SandboxedExecute.shutdown_kernel = "immediate"
-    c.SandboxedExecute.sandboxed = sandboxed
-    c.SandboxedExecute.seed = seed
+    c.UseExecuted.notebooks = dict(executed)
     return c

@@ -178,22 +178,37 @@ class _PidsCgroup:
                 pass
 
 
+def release_files(folder: Path) -> dict[str, bytes]:
+    """The files of a release ``folder`` that sit beside its notebook: relative path -> bytes.
+
+    Notebooks and hidden files are left out.
+    """
+    folder = Path(folder)
+    files = {}
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        relative = path.relative_to(folder)
+        if path.is_file() and path.suffix != ".ipynb" and not any(p.startswith(".") for p in relative.parts):
+            files[relative.as_posix()] = path.read_bytes()
+    return files
+
+
 class Sandbox:
     """The folders and the command line of one sandboxed kernel.
 
     Parameters
     ----------
     limits : SandboxLimits
-    work_files : path, optional
-        A folder whose files are copied into the scratch folder first (the
-        release's data files that sit beside the notebook, such as images).
+    work_files : dict, optional
+        Files written into the scratch folder first: a path relative to it
+        -> the file's bytes (the release's data files that sit beside the
+        notebook, such as images; see :func:`release_files`).
     isolate : bool
         False runs the kernel without bubblewrap (``--no-sandbox``, or a
         self-learner's ``check`` where namespaces are forbidden): same
         scratch folder, environment and limits, but no isolation at all.
     """
 
-    def __init__(self, limits: SandboxLimits, work_files: Path | None = None, *, isolate: bool = True):
+    def __init__(self, limits: SandboxLimits, work_files: dict | None = None, *, isolate: bool = True):
         self.limits = limits
         self.isolate = isolate
         self.root = Path(tempfile.mkdtemp(prefix="nndl-sandbox-"))
@@ -201,14 +216,12 @@ class Sandbox:
         self.home = self.root / "home"
         self.channel.mkdir()
         self.home.mkdir()
-        if work_files is not None and Path(work_files).is_dir():
-            for item in Path(work_files).iterdir():
-                if item.suffix == ".ipynb" or item.name.startswith("."):
-                    continue
-                if item.is_dir():
-                    shutil.copytree(item, self.home / item.name)
-                else:
-                    shutil.copy2(item, self.home / item.name)
+        for relative, data in (work_files or {}).items():
+            target = (self.home / relative).resolve()
+            if not target.is_relative_to(self.home.resolve()):
+                raise ValueError(f"work file {relative!r} would land outside the scratch folder")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         _warm_matplotlib_cache(self.home / ".config" / "matplotlib")
         for folder in (self.channel, self.home):
             os.chmod(folder, 0o777)
@@ -353,6 +366,13 @@ class SandboxedKernelManager(AsyncKernelManager):
             *(extra_arguments or []),
         ]
         return self.sandbox.command(argv)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        # the kernel's own start-up chatter goes nowhere: what a cell prints
+        # travels as messages, and a grading worker's terminal stays readable
+        kw.setdefault("stdout", subprocess.DEVNULL)
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        await super()._async_launch_kernel(kernel_cmd, **kw)
 
     async def _async_interrupt_kernel(self):
         if self.has_kernel:

@@ -271,7 +271,7 @@ def run_demo(
         f"graded with {workers or os.cpu_count()} workers"
     )
 
-    run = grade_submissions(dest, names, workers=workers, progress=progress)
+    run = grade_submissions(dest, names, workers=workers, progress=progress, out=out)
     timings["grade"] = run.seconds
 
     t = time.perf_counter()

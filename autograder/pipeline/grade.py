@@ -1,12 +1,14 @@
-"""Autograde a class in parallel with nbgrader, losing no submission.
+"""Autograde a class on Dask, losing no submission.
 
-Each job is one student's submission of one assignment, graded by nbgrader's
-own ``autograde`` (:meth:`nbgrader.apps.NbGraderAPI.autograde`) inside a
-long-lived worker process. The workers are started once per run, so the
-interpreter, nbgrader and nbconvert are imported once per worker rather than
-once per student, and they grade in parallel (default: one per core). Each
-notebook runs in a sandboxed kernel, and its test cells score the verdict
-computed outside it (:mod:`autograder.engine.execute`).
+Each job is one student's submission of one assignment. This process (the
+coordinator) prepares it with nbgrader's sanitising steps, sends it as one
+Dask task to a worker, which runs it in a sandboxed kernel with the
+checker's verdicts computed beside it (:mod:`autograder.engine.task`), and
+records the result with nbgrader's own ``autograde`` as soon as it arrives
+(:mod:`autograder.pipeline.record`). With no scheduler given, the workers
+are an embedded ``LocalCluster`` on this machine, one per core; with
+``--scheduler`` they are an existing cluster's (:mod:`autograder.engine.cluster`).
+Only this process opens the gradebook.
 
 What can go wrong with a submission, and what is recorded:
 
@@ -16,40 +18,37 @@ kernel killed by a cell     a fresh kernel runs the earlier cells again and
                             what they earn (:mod:`autograder.engine.execute`)
 one cell over the limit     interrupted (or its kernel replaced); that cell
                             scores 0
-notebook over its limit     the worker and its kernel are killed; every
-                            automatic cell scores 0
-nbgrader fails (not JSON,   every automatic cell scores 0
-truncated file, ...)
+notebook over its limit     the cells not yet run score 0; those that ran
+                            keep their scores
+not a notebook (not JSON,   every automatic cell scores 0
+truncated, wrong name)
 graded cell deleted         that cell scores 0
+worker lost mid-task        Dask runs the task again on another worker
+task fails on every worker  every automatic cell scores 0
 ==========================  ==================================================
 
 Each of these gets its reason in the entry of ``grading_log.json`` in the
-course folder (which has one for every submission graded), and a failed submission's reason is also written into its
-gradebook comments, so every submitted notebook ends with a row per graded
-cell in the gradebook.
-
-Concurrent workers share the SQLite gradebook through
-:mod:`autograder.course.gradebook_lock`.
+course folder (which has one for every submission graded), and a failed
+submission's reason is also written into its gradebook comments, so every
+submitted notebook ends with a row per graded cell in the gradebook. A
+submission is recorded when its task finishes: an interrupted run keeps
+what it finished, and the next run grades only the rest.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import sys
 import time
+import uuid
 from collections import deque
 from dataclasses import dataclass
-from multiprocessing.connection import wait
 from pathlib import Path
 
-# the worker module first: it keeps a slow optional import out of this process too
-from autograder.engine.worker import worker_main  # isort: skip
 from autograder.course import Course, CourseError, validate_student_id
 from autograder.course.config import grading_settings
 from autograder.course.gradebook import GradingLog
-from autograder.course.records import FAILED, PARTIAL, GradeRequest, Job, Outcome, WorkerBroken, WorkerReady
-
-_RECORDING_TIMEOUT = 120  # seconds to write the zero scores of a failed submission
+from autograder.course.records import FAILED, PARTIAL, Job, Outcome
 
 
 @dataclass
@@ -59,7 +58,9 @@ class GradeRun:
     outcomes: list[Outcome]
     skipped: list[Job]
     seconds: float
-    workers: int
+    workers: int  # worker threads of the cluster that graded (0 when nothing needed grading)
+    scheduler: str = ""
+    coordinator_seconds: float = 0.0  # this process's own time: preparing and recording the submissions
 
     @property
     def failed(self) -> list[Outcome]:
@@ -145,60 +146,11 @@ def already_graded(course: Course, jobs, log: dict) -> set[Job]:
     return done | course.gradebook.complete(candidates)
 
 
-# -- the parent: a pool of workers that can be killed one at a time ------------
-
-
-class _Worker:
-    def __init__(self, ctx, course: Course, overrides: dict, quiet: bool, sandboxed: bool = True):
-        parent_conn, child_conn = ctx.Pipe()
-        self.conn = parent_conn
-        self.process = ctx.Process(
-            target=worker_main,
-            args=(child_conn, str(course.root), course.settings_from, overrides, quiet, sandboxed),
-            daemon=True,
-        )
-        self.process.start()
-        child_conn.close()
-        self.job: Job | None = None
-        self.started = 0.0
-        self.ready = False
-        # while a worker writes the zero scores of a killed job: the reason, and the try
-        self.recording: str | None = None
-        self.attempts = 0
-
-    def send(self, message) -> None:
-        self.conn.send(message)
-
-    def kill(self) -> None:
-        """Kill the worker and every process below it (its kernel, the kernel's children)."""
-        import psutil
-
-        try:
-            root = psutil.Process(self.process.pid)
-            family = root.children(recursive=True) + [root]
-        except psutil.NoSuchProcess:
-            family = []
-        for proc in family:
-            try:
-                proc.kill()
-            except psutil.NoSuchProcess:
-                pass
-        psutil.wait_procs(family, timeout=10)
-        self.process.join(timeout=5)
-        self.conn.close()
-
-    def stop(self) -> None:
-        try:
-            self.conn.send(None)
-        except (BrokenPipeError, OSError):
-            pass
-        self.process.join(timeout=10)
-        if self.process.is_alive():
-            self.kill()
+# -- the coordinator: tasks out to Dask, results recorded as they come -----------
 
 
 def _order_for_balance(course: Course, jobs: list[Job]) -> list[Job]:
-    """Largest submissions first, so the last job to finish is a short one."""
+    """Largest submissions first, so the last task to finish is a short one."""
 
     def size(job):
         return sum(p.stat().st_size for p in course.paths.submitted(job.student, job.assignment).glob("*.ipynb"))
@@ -206,33 +158,51 @@ def _order_for_balance(course: Course, jobs: list[Job]) -> list[Job]:
     return sorted(jobs, key=size, reverse=True)
 
 
+def _task_failure(exc: BaseException, notebook_timeout: float) -> str:
+    """A task that raised instead of returning a result, in words."""
+    name = type(exc).__name__
+    if name == "KilledWorker":
+        return "the grading worker died every time it ran this notebook (Dask gave up on it)"
+    if name == "FutureCancelledError":
+        return "the task was cancelled by the Dask scheduler"
+    return f"the grading task failed: {name}: {exc}"[:300]
+
+
 def run_jobs(
     course: Course,
     jobs: list[Job],
+    cluster,
     *,
-    workers: int,
-    overrides: dict | None = None,
     progress: bool = True,
-    quiet: bool = True,
     sandboxed: bool = True,
     on_outcome=None,
+    clock: dict | None = None,
 ) -> list[Outcome]:
-    """Grade ``jobs`` with ``workers`` worker processes; one :class:`Outcome` per job.
+    """Grade ``jobs`` on ``cluster`` (:class:`autograder.engine.cluster.GradingCluster`); one :class:`Outcome` each.
 
-    A worker that passes ``notebook_timeout`` on one job, or dies, is killed
-    with its kernel and replaced; the job is then handed to a worker as a
-    failure to record (zero scores and the reason), so it still ends with
-    its gradebook rows.
+    Each job is prepared here, executed as one Dask task, and recorded
+    here as soon as its result arrives, so an interrupted run keeps every
+    submission it finished. At most twice as many tasks as the workers
+    can run at once are out at a time: the others wait here, unprepared,
+    and hold no memory in the scheduler. ``clock``, when given, gets the
+    coordinator's own seconds (preparing and recording) under ``"coordinator"``.
     """
+    from distributed import wait
     from tqdm import tqdm
 
-    overrides = overrides or {}
+    from autograder.engine.task import SandboxUnavailable, execute_submission
+    from autograder.pipeline.record import NotGradable, Recorder, make_kit
+
     notebook_timeout = grading_settings(course.config).notebook_timeout
-    ctx = multiprocessing.get_context("spawn")
+    recorder = Recorder(course, sandboxed=sandboxed)
+    client = cluster.client
     pending = deque(_order_for_balance(course, jobs))
-    to_record: deque = deque()  # (job, reason, attempts) of jobs whose worker was killed
+    kits: dict = {}  # assignment -> the future holding its ExecutionKit
+    in_flight: dict = {}  # future -> (job, seed, tries)
     outcomes: list[Outcome] = []
-    pool = [_Worker(ctx, course, overrides, quiet, sandboxed) for _ in range(max(1, min(workers, len(jobs))))]
+    refused = dict(cluster.refused)
+    clock = clock if clock is not None else {}
+    clock.setdefault("coordinator", 0.0)
     bar = tqdm(total=len(jobs), unit="nb", desc="grading", disable=not progress, dynamic_ncols=True)
     n_failed = 0
 
@@ -247,62 +217,75 @@ def run_jobs(
         if on_outcome is not None:
             on_outcome(outcome)
 
-    def lost(i: int, reason: str) -> None:
-        """Replace worker ``i``; its job becomes a failure to record."""
-        w = pool[i]
-        job, recording, attempts = w.job, w.recording, w.attempts
-        w.kill()
-        pool[i] = _Worker(ctx, course, overrides, quiet, sandboxed)
-        if job is None:
-            return
-        if recording is None:
-            to_record.append((job, reason, 1))
-        elif attempts < 2:
-            to_record.append((job, recording, attempts + 1))
-        else:  # even writing the zeros keeps failing: report it, do not loop
-            finish(Outcome(job, FAILED, f"{recording} (the zero scores could not be written)", notebook_timeout))
+    def kit_for(assignment: str):
+        if assignment not in kits:
+            kit = make_kit(course, assignment, sandboxed=sandboxed)
+            # a task, not scattered data: the scheduler can compute it again if its worker is lost
+            kits[assignment] = client.submit(_identity, kit, key=f"nndl-kit-{assignment}-{uuid.uuid4().hex[:8]}")
+        return kits[assignment]
+
+    def send(job: Job, task, seed: int, tries: int) -> None:
+        future = client.submit(
+            execute_submission,
+            task,
+            kit_for(job.assignment),
+            key=f"nndl-grade-{job.key}-{uuid.uuid4().hex[:8]}",
+            pure=False,
+            **cluster.task_options(),
+        )
+        in_flight[future] = (job, task, seed, tries)
 
     try:
-        while pending or to_record or any(w.job for w in pool):
-            for w in pool:
-                if not w.ready or w.job is not None:
+        while pending or in_flight:
+            while pending and len(in_flight) < 2 * cluster.slots():
+                job = pending.popleft()
+                started = time.perf_counter()
+                try:
+                    task = recorder.prepare(job)
+                except NotGradable as exc:
+                    finish(recorder.record_failure(job, str(exc)))
                     continue
-                if to_record:
-                    w.job, w.recording, w.attempts = to_record.popleft()
-                    w.send(GradeRequest(w.job, failure=w.recording))
-                elif pending:
-                    w.job, w.recording, w.attempts = pending.popleft(), None, 0
-                    w.send(GradeRequest(w.job))
-                w.started = time.monotonic()
-            ready = wait([w.conn for w in pool], timeout=0.5)
-            for i, w in enumerate(pool):
-                if w.conn in ready:
-                    try:
-                        message = w.conn.recv()
-                    except (EOFError, OSError):
-                        if not w.ready:
-                            raise CourseError("a grading worker exited while starting up") from None
-                        lost(i, "the grading process died while grading this notebook")
+                finally:
+                    clock["coordinator"] += time.perf_counter() - started
+                send(job, task, task.seed, 0)
+            try:
+                done, _ = wait(list(in_flight), timeout=2, return_when="FIRST_COMPLETED")
+            except TimeoutError:  # nothing finished in 2 s: see that some worker can still take the work
+                done = set()
+            for future in done:
+                job, task, seed, tries = in_flight.pop(future)
+                if future.status == "error":
+                    exc = future.exception()
+                    if isinstance(exc, SandboxUnavailable) and tries < 2:
+                        refused.setdefault(str(exc).split(" refuses", 1)[0], str(exc))
+                        send(job, task, seed, tries + 1)  # the gate should keep it off that worker now
                         continue
-                    if isinstance(message, WorkerReady):
-                        w.ready = True
-                        continue
-                    if isinstance(message, WorkerBroken):
-                        raise CourseError(f"a grading worker could not start:\n{message.traceback}")
-                    recording = w.recording
-                    w.job = w.recording = None
-                    if recording:
-                        message.seconds = notebook_timeout
-                    finish(message)
-                elif w.job and time.monotonic() - w.started > (
-                    notebook_timeout if w.recording is None else _RECORDING_TIMEOUT
-                ):
-                    lost(i, f"grading took longer than the {notebook_timeout:g} s limit for one notebook")
+                    finish(recorder.record_failure(job, _task_failure(exc, notebook_timeout)))
+                    continue
+                if future.cancelled():
+                    finish(recorder.record_failure(job, "the grading task was cancelled"))
+                    continue
+                started = time.perf_counter()
+                outcome = recorder.record(future.result(), seed)
+                clock["coordinator"] += time.perf_counter() - started
+                finish(outcome)
+                future.release()
+            if not done and in_flight and not cluster.able_workers():
+                raise CourseError(
+                    f"no Dask worker at {cluster.address} can grade now"
+                    + (f": {'; '.join(refused.values())}" if refused else " (all of them left)")
+                )
     finally:
         bar.close()
-        for w in pool:
-            w.stop()
+        for future in in_flight:
+            future.cancel()
+        for future in kits.values():
+            future.cancel()
     return outcomes
+
+
+def _identity(value):
+    return value
 
 
 def grade_submissions(
@@ -311,11 +294,13 @@ def grade_submissions(
     *,
     students=None,
     workers: int | None = None,
+    scheduler: str | None = None,
     force: bool = False,
     cell_timeout: int | None = None,
     notebook_timeout: float | None = None,
     progress: bool = True,
     sandboxed: bool = True,
+    out=None,
 ) -> GradeRun:
     """Autograde every submission of ``assignments`` (default: all submitted) in ``root``.
 
@@ -328,7 +313,11 @@ def grade_submissions(
     students : list of str, optional
         Only these students.
     workers : int, optional
-        Parallel worker processes; default ``os.cpu_count()``.
+        Worker processes of the embedded Dask cluster; default ``os.cpu_count()``.
+    scheduler : str, optional
+        A Dask scheduler's address (``tcp://host:8786``): the submissions
+        execute on its workers instead. Default: the course's
+        ``c.CourseGrading.scheduler``, else an embedded cluster.
     force : bool
         Regrade submissions that are already graded.
     cell_timeout, notebook_timeout : seconds, optional
@@ -342,11 +331,17 @@ def grade_submissions(
         cannot be made, grading refuses (a :class:`CourseError` saying why)
         unless this is False (``--no-sandbox``); every grade made without it
         says so in its gradebook comments.
+    out : callable, optional
+        Where to print the cluster's address, its dashboard and any worker
+        that refuses to grade (default: stderr).
     """
     root = Path(root)
     if not root.is_dir():
         raise CourseError(f"course folder {root} does not exist")
-    if sandboxed:
+    overrides = {"Execute": {"timeout": cell_timeout}, "CourseGrading": {"notebook_timeout": notebook_timeout}}
+    course = Course(root, overrides)
+    scheduler = scheduler or grading_settings(course.config).scheduler or None
+    if sandboxed and not scheduler:
         from autograder.engine.sandbox import sandbox_problem, unsandboxed_exposure
 
         problem = sandbox_problem()
@@ -355,8 +350,6 @@ def grade_submissions(
                 f"refusing to grade without the sandbox: {problem}. Without it, {unsandboxed_exposure()} "
                 "Fix that, or pass --no-sandbox to grade anyway (recorded with every grade)."
             )
-    overrides = {"Execute": {"timeout": cell_timeout}, "CourseGrading": {"notebook_timeout": notebook_timeout}}
-    course = Course(root, overrides)
     if not course.paths.submitted_root.is_dir():
         raise CourseError(f"{root} has no submitted/ folder: run `collect` first")
     for student in students or []:
@@ -365,25 +358,44 @@ def grade_submissions(
     for assignment in sorted({j.assignment for j in jobs}):
         course.ensure_registered(assignment)
 
-    from autograder.course.secret import course_secret
-
-    course_secret(course.root)  # made here once, before the workers read it
     log = GradingLog(course.root)
     records = log.load()
     skipped = [] if force else sorted(already_graded(course, jobs, records), key=lambda j: j.key)
     todo = [j for j in jobs if j not in set(skipped)]
     n = workers or os.cpu_count() or 1
+    if out is None:
 
-    def remember(outcome: Outcome) -> None:
-        records[outcome.job.key] = log.record(outcome, submission_fingerprint(course, outcome.job))
-        log.save(records)
+        def out(line: str) -> None:
+            print(line, file=sys.stderr)
+
+    saved = [time.monotonic()]
+
+    def remember(outcome: Outcome, *, last: bool = False) -> None:
+        # the whole file is rewritten at most once a second (and at the end): with thousands
+        # of submissions, once per submission would cost more than the grading
+        if outcome is not None:
+            records[outcome.job.key] = log.record(outcome, submission_fingerprint(course, outcome.job))
+        if last or time.monotonic() - saved[0] >= 1.0:
+            log.save(records)
+            saved[0] = time.monotonic()
 
     start = time.perf_counter()
-    outcomes = (
-        run_jobs(
-            course, todo, workers=n, overrides=overrides, progress=progress, sandboxed=sandboxed, on_outcome=remember
-        )
-        if todo
-        else []
-    )
-    return GradeRun(outcomes, skipped, time.perf_counter() - start, min(n, len(todo)))
+    if not todo:
+        return GradeRun([], skipped, time.perf_counter() - start, 0)
+    from autograder.engine.cluster import grading_cluster
+
+    with grading_cluster(scheduler, min(n, len(todo)), sandboxed=sandboxed) as cluster:
+        where = f"Dask scheduler {cluster.address}" + ("" if scheduler else " (embedded)")
+        out(f"grading on the {where}, {cluster.slots()} worker thread(s); dashboard: {cluster.dashboard or 'none'}")
+        for message in cluster.refused.values():
+            out(f"WARNING: {message}")
+        clock: dict = {}
+        try:
+            outcomes = run_jobs(
+                course, todo, cluster, progress=progress, sandboxed=sandboxed, on_outcome=remember, clock=clock
+            )
+        finally:  # interrupted too: every submission recorded so far is in the log
+            remember(None, last=True)
+        slots = cluster.slots()
+    seconds = time.perf_counter() - start
+    return GradeRun(outcomes, skipped, seconds, slots, cluster.address, clock["coordinator"])

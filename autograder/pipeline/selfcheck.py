@@ -127,6 +127,7 @@ def self_check(
     """
     from autograder.course.config import default_course_root
     from autograder.course.records import FAILED, Job
+    from autograder.engine.cluster import grading_cluster
     from autograder.pipeline.feedback import failure_page, localise_file
     from autograder.pipeline.grade import run_jobs
 
@@ -161,14 +162,10 @@ def self_check(
         folder = course.paths.submitted(STUDENT, assignment)
         folder.mkdir(parents=True)
         shutil.copyfile(path, folder / notebook_name)
-        [outcome] = run_jobs(
-            course,
-            [Job(assignment, STUDENT)],
-            workers=1,
-            overrides=overrides,
-            progress=progress,
-            sandboxed=problem is None,
-        )
+        with grading_cluster(None, 1, sandboxed=problem is None) as cluster:
+            [outcome] = run_jobs(
+                course, [Job(assignment, STUDENT)], cluster, progress=progress, sandboxed=problem is None
+            )
         errors = _errors_by_cell(course.paths.autograded(STUDENT, assignment))
         exercises = [
             ExerciseResult(gid, score, max_score, errors.get(gid, ""))
