@@ -24,7 +24,11 @@ The folders are the layers; a change belongs in the one whose job it is.
     ``collect.py``    submissions in the shapes instructors have -> ``submitted/``
     ``grade.py``      the coordinator: which submissions to grade, a pool of
                       workers, a row and a reason for every submission
-    ``feedback.py``   nbgrader's HTML feedback, readable offline
+    ``feedback.py``   nbgrader's HTML feedback, readable offline: a pure page renderer
+                      (plain data in, HTML out, mappable over a cluster) and the
+                      coordinator that reads the gradebook and writes ``feedback/``
+    ``mathml.py``     TeX to MathML with temml run by node (``temml/``), and nbconvert's
+                      Markdown renderer writing the maths as MathML
     ``export.py``     ``grades.csv``, pass rates, a histogram
     ``selfcheck.py``  ``check``: one notebook graded for a self-learner
     ``demo.py``       the whole pipeline on a made-up class
@@ -60,7 +64,8 @@ The flows::
 
     build:   source/ --validate_source--> nbgrader generate_assignment --> release/
     grade:   collect --> submitted/ --grade (workers: engine/)--> autograded/ + gradebook
-             --> feedback --> feedback/*.html --> export --> grades.csv
+             --> feedback (GetGrades --> render_feedback, maths as MathML) --> feedback/*.html
+             --> export --> grades.csv
     one notebook in a worker: RestoreStructure --> nbgrader's sanitising steps -->
              SandboxedExecute (sandboxed kernel <--nndl.wire--> CellChecker) -->
              nbgrader's SaveAutoGrades and late penalties
