@@ -15,9 +15,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from autograder.course import ASSIGNMENTS, SOURCE_DIR, notebook_path
+from autograder.course import ASSIGNMENTS, SOURCE_DIR, CourseError, notebook_path
 from autograder.pipeline.feedback import FeedbackJob, render_feedback
-from autograder.pipeline.mathml import UNRENDERED_CLASS, stylesheet
+from autograder.pipeline.mathml import UNRENDERED_CLASS, TemmlProcess, TexError, stylesheet
 
 # $$...$$ first, then $...$ that is not an escaped \$ (the course writes its maths with dollars only)
 FORMULA = re.compile(r"(?<!\\)\$\$.+?(?<!\\)\$\$|(?<![\\$])\$[^$]+?(?<!\\)\$", re.S)
@@ -155,6 +155,21 @@ def test_a_notebook_that_cannot_be_rendered_is_reported_not_raised():
     page = render_feedback(job)
     assert page.html is None and page.key == ("ann", "tiny", "nb")
     assert "JSON" in page.error or "NotJSON" in page.error, page.error
+
+
+def test_the_converter_survives_its_process_dying_and_names_a_missing_node(tmp_path):
+    converter = TemmlProcess()
+    try:
+        assert converter.convert("x^2", False).startswith("<math")
+        converter._proc.kill()
+        converter._proc.wait()
+        assert "<mfrac>" in converter.convert("\\frac{1}{2}", True), "a dead converter is started again"
+        with pytest.raises(TexError, match="notacommand"):
+            converter.convert("\\notacommand", False)
+    finally:
+        converter.close()
+    with pytest.raises(CourseError, match="node"):
+        TemmlProcess(node=str(tmp_path / "no-node")).convert("x", False)
 
 
 CHROMIUM_ARGS = [

@@ -16,10 +16,12 @@ TeX, visible, in ``<code class="tex-unrendered">``, and is counted.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import functools
 import html as html_lib
 import json
+import os
 import select
 import shutil
 import subprocess
@@ -48,12 +50,14 @@ def _install_hint() -> str:
 class TemmlProcess:
     """One node process running ``tex_to_mathml.mjs``; safe to share between threads.
 
-    Started on first use and again after it died; :meth:`close` ends it.
+    Started on first use, again after it died, and anew in a forked child
+    (which must not talk on its parent's pipes); :meth:`close` ends it.
     """
 
     def __init__(self, node: str | None = None):
         self._node = node
         self._proc: subprocess.Popen | None = None
+        self._pid = os.getpid()
         self._lock = threading.Lock()
 
     def _start(self) -> subprocess.Popen:
@@ -62,16 +66,19 @@ class TemmlProcess:
             raise CourseError(f"node is not installed, and feedback needs it to render maths: {_install_hint()}")
         if not (TEMML_PACKAGE / "package.json").is_file():
             raise CourseError(f"temml is not installed in {TEMML_DIR / 'node_modules'}: {_install_hint()}")
-        return subprocess.Popen(
-            [node, str(SCRIPT)],
-            cwd=TEMML_DIR,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            encoding="utf-8",
-            bufsize=1,
-        )
+        try:
+            return subprocess.Popen(
+                [node, str(SCRIPT)],
+                cwd=TEMML_DIR,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                encoding="utf-8",
+                bufsize=1,
+            )
+        except OSError as exc:
+            raise CourseError(f"cannot run node at {node} to render maths ({exc}): {_install_hint()}") from None
 
     def convert(self, tex: str, display: bool) -> str:
         """The MathML of one formula: a ``<math>`` element as text.
@@ -85,7 +92,11 @@ class TemmlProcess:
             If node or temml is not installed.
         """
         with self._lock:
-            if self._proc is None or self._proc.poll() is not None:
+            if self._pid != os.getpid():
+                self._proc, self._pid = None, os.getpid()
+            if self._proc is not None and self._proc.poll() is not None:
+                self._stop()
+            if self._proc is None:
                 self._proc = self._start()
             proc = self._proc
             try:
@@ -108,22 +119,27 @@ class TemmlProcess:
         if self._proc is not None:
             self._proc.kill()
             self._proc.wait()
+            for pipe in (self._proc.stdin, self._proc.stdout):
+                try:
+                    pipe.close()
+                except OSError:  # the unflushed end of a pipe to a dead process
+                    pass
             self._proc = None
 
     def close(self) -> None:
         """End the node process (a later :meth:`convert` starts a new one)."""
         with self._lock:
-            if self._proc is not None:
-                self._proc.stdin.close()
+            if self._proc is not None and self._pid == os.getpid():
                 try:
+                    self._proc.stdin.close()
                     self._proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    self._proc.kill()
-                    self._proc.wait()
-                self._proc = None
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
+                self._stop()
 
 
 _PROCESS = TemmlProcess()
+atexit.register(_PROCESS.close)
 
 
 @functools.lru_cache(maxsize=8192)
