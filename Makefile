@@ -18,7 +18,16 @@ $(STAMP): requirements.txt pyproject.toml nndl/pyproject.toml nndl/jupyter-confi
 	mkdir -p $(VENV)/etc/jupyter && cp nndl/jupyter-config/nbgrader_config.py $(VENV)/etc/jupyter/
 	touch $(STAMP)
 
-venv: $(STAMP)
+# temml turns the feedback's TeX into MathML (autograder/pipeline/mathml.py), run by
+# node: Debian's nodejs and npm where the machine has none, temml pinned by its lock file.
+TEMML_DIR := autograder/pipeline/temml
+TEMML := $(TEMML_DIR)/node_modules/temml/package.json
+$(TEMML): $(TEMML_DIR)/package.json $(TEMML_DIR)/package-lock.json
+	@{ command -v node && command -v npm; } >/dev/null 2>&1 || { $(APT_INSTALL) nodejs npm >/dev/null; }
+	npm ci --prefix $(TEMML_DIR) --no-audit --no-fund --loglevel=error
+	touch $@
+
+venv: $(STAMP) $(TEMML)
 
 # Headless Chromium for the JupyterLab tests, from Debian's packages.
 browser:
@@ -32,17 +41,17 @@ sandbox:
 postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(APT_INSTALL) postgresql >/dev/null; }
 
-demo: $(STAMP) sandbox
+demo: $(STAMP) $(TEMML) sandbox
 	OPENBLAS_NUM_THREADS=1 $(PY) -m autograder demo
 
-test: $(STAMP) browser sandbox postgres lint
+test: $(STAMP) $(TEMML) browser sandbox postgres lint
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -q
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-check: $(STAMP) sandbox
+check: $(STAMP) $(TEMML) sandbox
 	@test -n "$(NB)" || { echo "usage: make check NB=path/to/notebook.ipynb"; exit 2; }
 	OPENBLAS_NUM_THREADS=1 $(PY) -m autograder check "$(NB)"
 

@@ -25,7 +25,11 @@ The folders are the layers; a change belongs in the one whose job it is.
                       Dask, a row and a reason for every submission
     ``record.py``     one submission before and after its execution: nbgrader's
                       sanitising steps, then its ``autograde`` recording the verdicts
-    ``feedback.py``   nbgrader's HTML feedback, readable offline
+    ``feedback.py``   nbgrader's HTML feedback, readable offline: a pure page renderer
+                      (plain data in, HTML out, mappable over a cluster) and the
+                      coordinator that reads the gradebook and writes ``feedback/``
+    ``mathml.py``     TeX to MathML with temml run by node (``temml/``), and nbconvert's
+                      Markdown renderer writing the maths as MathML
     ``export.py``     ``grades.csv``, pass rates, a histogram
     ``selfcheck.py``  ``check``: one notebook graded for a self-learner
     ``demo.py``       the whole pipeline on a made-up class
@@ -64,7 +68,8 @@ The flows::
 
     build:   source/ --validate_source--> nbgrader generate_assignment --> release/
     grade:   collect --> submitted/ --grade (Dask workers: engine/)--> autograded/ + gradebook
-             --> feedback --> feedback/*.html --> export --> grades.csv
+             --> feedback (GetGrades --> render_feedback, maths as MathML) --> feedback/*.html
+             --> export --> grades.csv
     one submission: coordinator: RestoreStructure --> nbgrader's sanitising steps
              --> Dask task: SandboxedExecute (sandboxed kernel <--nndl.wire--> CellChecker)
              --> coordinator: nbgrader's autograde with the executed notebook

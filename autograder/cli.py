@@ -3,7 +3,7 @@
     build     check the source notebooks, then generate release/ with nbgrader
     collect   bring a folder or zip of submissions into submitted/
     grade     autograde the submissions in parallel
-    feedback  write nbgrader's HTML feedback, maths rendered offline
+    feedback  write nbgrader's HTML feedback, its maths rendered as MathML
     export    grades.csv, exercise pass rates and a histogram
     demo      the whole pipeline on a made-up class (make demo)
     check     grade one notebook for a self-learner (make check NB=...)
@@ -87,9 +87,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    p = with_course(sub.add_parser("feedback", help="nbgrader's HTML feedback, readable offline"))
+    p = with_course(sub.add_parser("feedback", help="nbgrader's HTML feedback, maths as MathML"))
     p.add_argument("assignments", nargs="*", help="assignment names (default: all graded)")
     p.add_argument("--student", action="append", help="only this student (repeatable)")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="render the pages on the Dask scheduler's workers at ADDRESS (default: c.CourseGrading.scheduler, "
+        "else in this process)",
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     p = with_course(sub.add_parser("export", help="grades.csv, pass rates and a histogram"))
     p.add_argument("assignments", nargs="*", help="limit the summary to these assignments")
@@ -183,10 +190,27 @@ def _grade(args) -> int:
 
 
 def _feedback(args) -> int:
+    from autograder.course import Course
+    from autograder.course.config import grading_settings
     from autograder.pipeline.feedback import generate_feedback
 
-    run = generate_feedback(_course_root(args), args.assignments or None, args.student)
+    root = _course_root(args)
+    scheduler = args.scheduler or grading_settings(Course(root).config).scheduler
+    if scheduler:
+        from autograder.engine.cluster import grading_cluster
+
+        # rendering a page runs no student code: any worker may take it
+        with grading_cluster(scheduler, 1, sandboxed=False) as cluster:
+            print(f"rendering on the Dask scheduler {cluster.address}", file=sys.stderr)
+            run = generate_feedback(
+                root, args.assignments or None, args.student, mapper=cluster.map, progress=not args.no_progress
+            )
+    else:
+        run = generate_feedback(root, args.assignments or None, args.student, progress=not args.no_progress)
     print(f"wrote {len(run.written)} feedback file(s) and {len(run.not_graded)} not-graded notice(s)")
+    print(f"{run.formulas} formula(s) rendered as MathML, {len(run.unrendered)} left as TeX")
+    for formula in run.unrendered:
+        print(f"  not rendered: {formula}", file=sys.stderr)
     for error in run.errors:
         print(f"  nbgrader: {error}", file=sys.stderr)
     return 0 if not run.errors else 1

@@ -7,7 +7,8 @@ score in every cell:
 1. on the embedded cluster into SQLite (``make demo``'s own run);
 2. through ``--scheduler`` on two ``dask worker`` processes that cannot see
    the course folder or the source notebooks, into a real PostgreSQL server;
-   a third worker, without bubblewrap, refuses to grade and says so;
+   a third worker, without bubblewrap, refuses to grade and says so; the
+   feedback pages are then rendered on the same workers;
 3. through ``--scheduler`` into SQLite again, while one worker is killed by
    its pid with tasks in flight: every submission is still recorded once.
 """
@@ -99,6 +100,19 @@ def test_a_scheduler_and_two_workers_grade_the_demo_class_as_the_embedded_cluste
         refusing = dask.addresses["nobwrap"]
         assert refusing not in ran_on, f"the worker without bubblewrap graded: {ran_on}"
         assert ran_on <= {dask.addresses["w1"], dask.addresses["w2"], ""}, ran_on
+
+        # -- the feedback pages rendered on the workers too ---------------------------
+        done = subprocess.run(
+            [sys.executable, "-m", "autograder", "feedback", "--course", str(tmp_path / "postgres")]
+            + ["--scheduler", dask.address, "--no-progress"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        pages = sorted((tmp_path / "postgres" / "feedback").rglob("*.html"))
+        assert len(pages) == len(students), done.stdout
+        assert all("<math" in p.read_text(encoding="utf-8") for p in pages[:3])
 
         # -- a worker killed with tasks in flight -----------------------------------
         root = tmp_path / "killed"

@@ -89,6 +89,33 @@ class GradingCluster:
             return len(workers)
         return sum(1 for w in workers if w.get("resources", {}).get(RESOURCE))
 
+    def map(self, fn, items):
+        """Yield ``fn(item)`` for every item, computed on the workers, in the order they finish.
+
+        At most twice as many tasks as the workers can run at once are out
+        at a time, so a long list does not sit in the scheduler's memory.
+        A task that raises re-raises here.
+        """
+        from distributed import as_completed
+
+        items = iter(items)
+        running = as_completed()
+
+        def send() -> bool:
+            for item in items:
+                running.add(self.client.submit(fn, item, pure=False))
+                return True
+            return False
+
+        for _ in range(2 * self.slots()):
+            if not send():
+                break
+        for future in running:
+            result = future.result()
+            future.release()
+            send()
+            yield result
+
     def task_options(self) -> dict:
         """Extra ``client.submit`` options for a grading task."""
         return {"resources": {RESOURCE: 1}} if self.sandboxed else {}

@@ -12,7 +12,7 @@
    kernel; and hostile students (``a01-hostile-N``), each trying one of the
    attacks of :mod:`autograder.assignments.hostile`;
 3. every submission is autograded in parallel, each in its sandbox;
-4. nbgrader's feedback (offline maths) and ``grades.csv`` are written;
+4. nbgrader's feedback (maths as MathML) and ``grades.csv`` are written;
 5. the per-student score table and the per-exercise pass rates are printed,
    with whether each score is the one the submission was built to get.
 """
@@ -275,7 +275,7 @@ def run_demo(
     timings["grade"] = run.seconds
 
     t = time.perf_counter()
-    fb = generate_feedback(dest, names)
+    fb = generate_feedback(dest, names, progress=progress)
     timings["feedback"] = time.perf_counter() - t
     t = time.perf_counter()
     export = export_grades(dest, dest, names)

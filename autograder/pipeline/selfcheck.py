@@ -128,7 +128,7 @@ def self_check(
     from autograder.course.config import default_course_root
     from autograder.course.records import FAILED, Job
     from autograder.engine.cluster import grading_cluster
-    from autograder.pipeline.feedback import failure_page, localise_file
+    from autograder.pipeline.feedback import failure_page, generate_feedback
     from autograder.pipeline.grade import run_jobs
 
     path = Path(path)
@@ -179,8 +179,9 @@ def self_check(
         if outcome.status == FAILED:
             feedback_path.write_text(failure_page(assignment, path.name, outcome.reason), encoding="utf-8")
         else:
-            course.generate_feedback(assignment, STUDENT)
+            run = generate_feedback(course.root, [assignment], [STUDENT], progress=False)
+            if run.errors:
+                raise CourseError(f"no feedback for {path}: {'; '.join(run.errors)}")
             html = course.paths.feedback(STUDENT, assignment) / notebook_name.replace(".ipynb", ".html")
-            localise_file(html)
             shutil.copyfile(html, feedback_path)
     return CheckResult(assignment, path, feedback_path, outcome.status, outcome.reason, exercises)
