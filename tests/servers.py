@@ -188,7 +188,7 @@ def dask_processes(names=("w1", "w2"), *, hidden=(), no_sandbox=()):
     folder, and, through ``bwrap``, empty folders in place of every path of
     ``hidden`` (the course folder, the source notebooks): it grades from the
     task's bytes alone. Workers named in ``no_sandbox`` get a ``PATH``
-    without bubblewrap. Everything is stopped by pid at the end.
+    without bubblewrap (node stays, for the feedback pages). Everything is stopped by pid at the end.
     """
     logs = Path(tempfile.mkdtemp(prefix="nndl-dask-logs-"))
     port = free_port()
@@ -209,8 +209,12 @@ def dask_processes(names=("w1", "w2"), *, hidden=(), no_sandbox=()):
             for path in hidden:
                 jail += ["--tmpfs", str(path)]
             worker_env = {**env, "TMPDIR": str(scratch), "HOME": str(scratch)}
-            if name in no_sandbox:
-                worker_env["PATH"] = str(Path(sys.executable).parent)
+            if name in no_sandbox:  # the interpreter's folder, and node (for feedback pages), but no bwrap
+                tools = scratch / "bin"
+                tools.mkdir()
+                if shutil.which("node"):
+                    (tools / "node").symlink_to(shutil.which("node"))
+                worker_env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{tools}"
             command = [
                 _dask(),
                 "worker",

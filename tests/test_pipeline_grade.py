@@ -153,8 +153,11 @@ def test_killed_kernels_timeouts_and_broken_files_get_rows_and_reasons(tmp_path)
     import psutil
 
     def grading_process(p):
-        # multiprocessing's resource tracker outlives a run by design; kernels and workers must not
-        return p.is_running() and p.status() != psutil.STATUS_ZOMBIE and "resource_tracker" not in " ".join(p.cmdline())
+        # multiprocessing's resource tracker and the feedback's maths converter (one node process for
+        # this whole test process) outlive a run by design; kernels and workers must not
+        command = " ".join(p.cmdline())
+        lasting = "resource_tracker" in command or "tex_to_mathml" in command
+        return p.is_running() and p.status() != psutil.STATUS_ZOMBIE and not lasting
 
     leftovers = [p for p in psutil.Process(os.getpid()).children(recursive=True) if grading_process(p)]
     assert not leftovers, f"processes left running: {[p.cmdline()[:3] for p in leftovers]}"
@@ -181,3 +184,42 @@ def test_grading_refuses_without_a_sandbox_unless_told_and_records_it(tmp_path, 
     assert all(UNSANDBOXED_NOTE in c for c in Course(t.root).gradebook.auto_comments("tiny", "ann"))
     [entry] = json.loads((t.root / GRADING_LOG).read_text())
     assert entry["sandboxed"] is False
+
+
+def test_ctrl_c_keeps_every_finished_submission_and_a_rerun_grades_only_the_rest(graded_class, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    t, students, expected = graded_class
+    root = t.copy_to(tmp_path / "interrupted")
+    # a terminal's Ctrl-C reaches the whole foreground process group: grade and its local workers
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "autograder", "grade", "--course", str(root), "-j", "1", "--no-progress"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        log = root / GRADING_LOG
+        if log.exists() and len(json.loads(log.read_text() or "[]")) >= 2:
+            break
+        time.sleep(0.2)
+    assert proc.poll() is None, f"grade finished before it could be interrupted:\n{proc.communicate()}"
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, (proc.returncode, out, err[-2000:])
+    assert "every submission finished so far is recorded" in err, err[-2000:]
+
+    recorded = {e["student"] for e in json.loads((root / GRADING_LOG).read_text())}
+    assert 2 <= len(recorded) < len(students), recorded
+    now = _scores(root, sorted(recorded))
+    for student in recorded:  # each recorded submission has its full score rows
+        assert now[student] == expected[student], student
+
+    rerun = grade_submissions(root, ["tiny"], workers=2, progress=False)
+    regraded = {o.job.student for o in rerun.outcomes}
+    assert recorded.isdisjoint(regraded) and recorded | regraded == set(students), (recorded, regraded)
+    assert _scores(root, students) == expected

@@ -152,6 +152,11 @@ def grading_cluster(scheduler: str | None, workers: int, *, sandboxed: bool = Tr
         except (OSError, TimeoutError) as exc:
             raise CourseError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     else:
+        import dask
+
+        # Dask's statistical profiler samples every worker's stack 100 times a second: CPU the
+        # kernels need more, on a machine whose every core grades
+        dask.config.set({"distributed.worker.profile.enabled": False})
         local = LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
