@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv check browser sandbox postgres lint bench clean
+.PHONY: demo test venv check browser sandbox postgres lint bench clean hub hub-packages
 
 APT_INSTALL = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
@@ -41,10 +41,33 @@ sandbox:
 postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(APT_INSTALL) postgresql >/dev/null; }
 
+# A class on JupyterHub (deploy/jupyterhub/): Debian's python3 with venv for the course environment,
+# setfacl for the course folder's shared rights, npm for the pinned proxy, bubblewrap for grading.
+HUB_ENV := .venv-hub
+HUB_STAMP := $(HUB_ENV)/.installed
+HUB_PROXY := deploy/jupyterhub/node_modules/.bin/configurable-http-proxy
+NNDL_SOURCES := $(shell find nndl/src nndl/jupyter-config -name '*.py')
+
+hub-packages:
+	@command -v setfacl >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && /usr/bin/python3 -c 'import ensurepip' 2>/dev/null \
+	  || { $(APT_INSTALL) acl python3 python3-venv nodejs npm >/dev/null; }
+
+$(HUB_PROXY): deploy/jupyterhub/package.json deploy/jupyterhub/package-lock.json | hub-packages
+	cd deploy/jupyterhub && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The environment every hub user's server runs in: requirements.txt and nndl, never autograder.
+$(HUB_STAMP): requirements.txt deploy/jupyterhub/debian12-pins.txt nndl/pyproject.toml $(NNDL_SOURCES) deploy/jupyterhub/nndl_hub.py | hub-packages
+	rm -rf $(HUB_ENV)
+	/usr/bin/python3 deploy/jupyterhub/nndl_hub.py environment $(HUB_ENV)
+	touch $@
+
+hub: $(HUB_STAMP) $(HUB_PROXY) sandbox
+
 demo: $(STAMP) $(TEMML) sandbox
 	OPENBLAS_NUM_THREADS=1 $(PY) -m autograder demo
 
-test: $(STAMP) $(TEMML) browser sandbox postgres lint
+test: $(STAMP) $(TEMML) browser sandbox postgres hub lint
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -q
 
 lint: $(STAMP)
@@ -59,4 +82,4 @@ bench: $(STAMP) sandbox
 	OPENBLAS_NUM_THREADS=1 $(PY) bench/grade_throughput.py
 
 clean:
-	rm -rf $(VENV) submitted autograded feedback gradebook.db .exchange demo
+	rm -rf $(VENV) $(HUB_ENV) submitted autograded feedback gradebook.db .exchange demo

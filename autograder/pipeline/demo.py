@@ -15,6 +15,10 @@
 4. nbgrader's feedback (maths as MathML) and ``grades.csv`` are written;
 5. the per-student score table and the per-exercise pass rates are printed,
    with whether each score is the one the submission was built to get.
+
+The demo folder holds its own ``nbgrader_config.py`` and exchange, so nbgrader's
+formgrader started there (``cd demo && ../.venv/bin/jupyter lab``) shows the
+class, its maximum points and the scores printed here.
 """
 
 from __future__ import annotations
@@ -221,6 +225,27 @@ def _release_matches(course: Course, assignment: str) -> bool:
     return cells(committed) == cells(fresh)
 
 
+def _write_formgrader_settings(dest: Path) -> None:
+    """Make ``dest`` a course nbgrader's formgrader opens as is: its own settings file and exchange.
+
+    ``cd demo && ../.venv/bin/jupyter lab`` then shows the demo class (Nbgrader >
+    Formgrader): the course's settings, with the demo folder as root, gradebook
+    and exchange, and the exchange folder present, so no warning.
+    """
+    dest.mkdir(parents=True)
+    (dest / ".exchange").mkdir()
+    (dest / "nbgrader_config.py").write_text(
+        '"""The demo class of `make demo`: the course\'s settings, this folder as the course."""\n\n'
+        "import os\n\n"
+        "c = get_config()  # noqa: F821\n"
+        f"load_subconfig({str(PROJECT_ROOT / 'nbgrader_config.py')!r})  # noqa: F821\n"
+        "_here = os.path.dirname(os.path.abspath(__file__))\n"
+        "c.CourseDirectory.root = _here\n"
+        'c.CourseDirectory.db_url = "sqlite:///" + os.path.join(_here, "gradebook.db")\n'
+        'c.Exchange.root = os.path.join(_here, ".exchange")\n'
+    )
+
+
 def run_demo(
     dest: Path = DEMO_DIR, assignments=None, *, workers: int | None = None, progress: bool = True, out=print
 ) -> dict:
@@ -245,6 +270,7 @@ def run_demo(
 
     dest = Path(dest)
     shutil.rmtree(dest, ignore_errors=True)
+    _write_formgrader_settings(dest)
     course = Course(dest)
     out(f"demo course folder: {dest}")
     t = time.perf_counter()
