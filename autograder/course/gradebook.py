@@ -21,6 +21,34 @@ from autograder.course.records import CellScore, GradingRecord, Job, Outcome
 
 GRADING_LOG = "grading_log.json"
 
+_ENGINES: dict = {}  # (db_url, options) -> the one SQLAlchemy engine of this process for it
+
+
+def _shared_engine(db_url, **options):
+    import sqlalchemy
+
+    key = (str(db_url), tuple(sorted(options.items())))
+    if key not in _ENGINES:
+        _ENGINES[key] = sqlalchemy.create_engine(db_url, **options)
+    return _ENGINES[key]
+
+
+def share_engines() -> None:
+    """Let every nbgrader ``Gradebook`` this process opens reuse one engine per database.
+
+    nbgrader makes a new SQLAlchemy engine each time a ``Gradebook`` is
+    opened, which is several times per graded submission (its sanitising
+    steps, ``autograde``, its score saving and late penalties, and this
+    module), and a new engine starts with an empty statement cache: every
+    query is compiled again each time. The coordinator records thousands of
+    submissions, so it keeps one engine per database instead; a
+    ``Gradebook``'s ``close`` still gives its connections back
+    (``Engine.dispose``), and the compiled statements stay.
+    """
+    import nbgrader.api
+
+    nbgrader.api.create_engine = _shared_engine
+
 
 def auto_grades(submitted_notebook) -> list:
     """The grades of a submitted notebook that autograde scores: code test cells.

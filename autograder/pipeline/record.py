@@ -98,8 +98,10 @@ class Recorder:
     """Prepares submissions and records their results, for one course folder (coordinator only)."""
 
     def __init__(self, course: Course, *, sandboxed: bool = True):
+        from autograder.course.gradebook import share_engines
         from autograder.course.secret import course_secret
 
+        share_engines()
         self.course = course
         self.base_config = course.config
         self.sandboxed = sandboxed
