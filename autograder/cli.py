@@ -38,6 +38,12 @@ def _positive(text: str) -> int:
     return value
 
 
+def _scheduler_option(p: argparse.ArgumentParser, what: str, otherwise: str) -> None:
+    p.add_argument(
+        "--scheduler", metavar="ADDRESS", help=f"{what} (default: c.CourseGrading.scheduler, else {otherwise})"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m autograder", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -63,12 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-j", "--workers", type=_positive, help="worker processes of the embedded Dask cluster (default: cores)"
     )
-    p.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="grade on the Dask scheduler at ADDRESS (tcp://host:8786) instead of this machine "
-        "(default: c.CourseGrading.scheduler)",
-    )
+    _scheduler_option(p, "grade on the workers of the Dask scheduler at ADDRESS (tcp://host:8786)", "this machine")
     p.add_argument("--force", action="store_true", help="regrade submissions that are already graded")
     p.add_argument(
         "--cell-timeout",
@@ -90,12 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     p = with_course(sub.add_parser("feedback", help="nbgrader's HTML feedback, maths as MathML"))
     p.add_argument("assignments", nargs="*", help="assignment names (default: all graded)")
     p.add_argument("--student", action="append", help="only this student (repeatable)")
-    p.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="render the pages on the Dask scheduler's workers at ADDRESS (default: c.CourseGrading.scheduler, "
-        "else in this process)",
-    )
+    _scheduler_option(p, "render the pages on the workers of the Dask scheduler at ADDRESS", "this process")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     p = with_course(sub.add_parser("export", help="grades.csv, pass rates and a histogram"))

@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 import nbformat
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from autograder.course import ASSIGNMENTS, SOURCE_DIR, CourseError, notebook_path
@@ -172,24 +173,11 @@ def test_the_converter_survives_its_process_dying_and_names_a_missing_node(tmp_p
         TemmlProcess(node=str(tmp_path / "no-node")).convert("x", False)
 
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
 @pytest.mark.browser
 def test_chromium_lays_the_maths_out_offline(pages, tmp_path):
-    import shutil
 
     from playwright.sync_api import sync_playwright
 
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
     nb, page = pages["02_logistic_regression"]
     path = tmp_path / "logistic_regression.html"
     path.write_text(page.html, encoding="utf-8")
@@ -203,7 +191,7 @@ def test_chromium_lays_the_maths_out_offline(pages, tmp_path):
             route.abort()
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(offline=True, viewport={"width": 1200, "height": 900})
             context.route("**/*", only_files)

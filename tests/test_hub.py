@@ -50,13 +50,13 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS
 
 from autograder.course import RELEASE_DIR, SOURCE_DIR, notebook_path
 from autograder.course.config import PROJECT_ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HUB_ENV = PROJECT_ROOT / ".venv-hub"
 SCRIPT = PROJECT_ROOT / "deploy" / "jupyterhub" / "nndl_hub.py"
 PROXY = PROJECT_ROOT / "deploy" / "jupyterhub" / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -68,15 +68,6 @@ ALICE = f"{TAG}-alice"  # hands in the full solution
 BOB = f"{TAG}-bob"  # hands in a typical mistake
 GROUP, STUDENTS_GROUP, GRADER = f"{TAG}-instructors", f"{TAG}-students", f"{TAG}-grader"
 ACCOUNTS = (INSTRUCTOR, ALICE, BOB, GRADER)
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _cannot_run() -> str | None:
@@ -252,7 +243,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
 

@@ -228,19 +228,13 @@ class SandboxedExecute(Execute):
         if self._deadline is not None and time.monotonic() > self._deadline:
             self._out_of_time = True
         if self._out_of_time:
-            cell.outputs = [
-                _error(NOTEBOOK_TIMED_OUT, f"not run: the notebook ran past its {self.notebook_timeout:g} s limit")
-            ]
-            if is_test_cell(cell):
-                cell.source = split_hidden(self._tests.get(nbgrader_meta(cell)["grade_id"], cell.source))[0]
-            return cell, resources
+            return self._not_run(
+                cell, NOTEBOOK_TIMED_OUT, f"the notebook ran past its {self.notebook_timeout:g} s limit"
+            ), resources
         if self._gave_up:
-            cell.outputs = [
-                _error(KERNEL_DIED, f"not run: the kernel failed {MAX_RESTARTS + 1} times before this cell")
-            ]
-            if is_test_cell(cell):
-                cell.source = split_hidden(self._tests.get(nbgrader_meta(cell)["grade_id"], cell.source))[0]
-            return cell, resources
+            return self._not_run(cell, KERNEL_DIED, f"the kernel failed {MAX_RESTARTS + 1} times before this cell"), (
+                resources
+            )
         if is_test_cell(cell):
             return self._test_cell(cell, resources, index), resources
         trouble = self._execute(cell, index)
@@ -250,6 +244,13 @@ class SandboxedExecute(Execute):
             self._note_trouble(cell, trouble)
             self._restart()
         return cell, resources
+
+    def _not_run(self, cell, ename: str, why: str):
+        """``cell``, not run because ``why``: one error, and only the visible part of a test cell's source."""
+        cell.outputs = [_error(ename, f"not run: {why}")]
+        if is_test_cell(cell):
+            cell.source = split_hidden(self._tests.get(nbgrader_meta(cell)["grade_id"], cell.source))[0]
+        return cell
 
     def _note_trouble(self, cell, trouble: str) -> None:
         if trouble == "died":
