@@ -186,12 +186,12 @@ def _grade(args) -> int:
 
 
 def _feedback(args) -> int:
-    from autograder.course import Course
-    from autograder.course.config import grading_settings
+    from autograder.course.config import grading_settings, load_config
     from autograder.pipeline.feedback import generate_feedback
 
     root = _course_root(args)
-    scheduler = args.scheduler or grading_settings(Course(root).config).scheduler
+    # the settings alone: opening the course would make its folder where there is none
+    scheduler = args.scheduler or (root.is_dir() and grading_settings(load_config(root)).scheduler)
     if scheduler:
         from autograder.engine.cluster import grading_cluster
 

@@ -50,6 +50,10 @@ from autograder.course.config import grading_settings
 from autograder.course.gradebook import GradingLog
 from autograder.course.records import FAILED, PARTIAL, Job, Outcome
 
+# seconds without any worker able to grade before a run gives up: a worker that
+# restarts, or the scheduler's view of the workers lagging, must not end it
+_NO_WORKER_GRACE = 60
+
 
 @dataclass
 class GradeRun:
@@ -235,6 +239,7 @@ def run_jobs(
         )
         in_flight[future] = (job, task, seed, tries)
 
+    alone_since = None  # since when no worker could take the tasks in flight
     try:
         while pending or in_flight:
             while pending and len(in_flight) < 2 * cluster.slots():
@@ -270,7 +275,11 @@ def run_jobs(
                 clock["coordinator"] += time.perf_counter() - started
                 finish(outcome)
                 future.release()
-            if not done and in_flight and not cluster.able_workers():
+            if done or not in_flight or cluster.able_workers():
+                alone_since = None
+            elif alone_since is None:
+                alone_since = time.monotonic()
+            if alone_since is not None and time.monotonic() - alone_since > _NO_WORKER_GRACE:
                 raise CourseError(
                     f"no Dask worker at {cluster.address} can grade now"
                     + (f": {'; '.join(refused.values())}" if refused else " (all of them left)")
