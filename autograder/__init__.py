@@ -43,6 +43,11 @@ The folders are the layers; a change belongs in the one whose job it is.
                       a sandboxed kernel, each test cell scoring the checker's verdict,
                       a dead or stuck kernel replaced
     ``sandbox.py``    the bubblewrap sandbox and its kernel manager (ipc sockets)
+    ``zygote.py``     a worker's kernel template: a sandboxed Python that has imported the
+                      notebooks' modules once; each kernel forked from it into namespaces
+                      of its own, one at a time
+    ``zygote_inside.py``  the template's own program, run inside its sandbox (standard
+                      library only)
     ``checker.py``    the verdict of a test cell, computed outside the kernel; the
                       learner's functions called through :mod:`nndl.wire`
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from traitlets import Int, Unicode
+from traitlets import Bool, Int, Unicode
 from traitlets.config import Config, Configurable
 from traitlets.config.loader import PyFileConfigLoader
 
@@ -51,6 +51,11 @@ class CourseGrading(Configurable):
     sandbox_file_bytes = Int(100 * 2**20, help="largest file a sandboxed kernel may write").tag(config=True)
     scheduler = Unicode(
         "", help="address of a Dask scheduler to grade on (tcp://host:8786); empty for one on this machine"
+    ).tag(config=True)
+    fork_kernels = Bool(
+        True,
+        help="fork each worker's sandboxed kernels from a sandboxed template that has imported the notebooks' "
+        "modules once (autograder.engine.zygote); False starts one bwrap and Python per kernel",
     ).tag(config=True)
     blas_threads = Int(1, help="BLAS threads per grading process: several kernels share the cores, so one each").tag(
         config=True

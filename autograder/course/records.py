@@ -75,7 +75,9 @@ class ExecutionKit:
     (cell timeout, :class:`~autograder.course.config.CourseGrading` limits);
     ``secret_paths`` are the coordinator's folders that a message must not
     name; ``sandboxed`` False runs the kernels without bubblewrap
-    (``--no-sandbox``).
+    (``--no-sandbox``); ``preload`` names the modules a worker's kernel
+    template imports once (:mod:`autograder.engine.zygote`), empty for one
+    ``bwrap`` and Python per kernel.
     """
 
     assignment: str
@@ -85,6 +87,7 @@ class ExecutionKit:
     config: dict
     secret_paths: tuple = ()
     sandboxed: bool = True
+    preload: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Bool, Dict, Float, Int, List, Unicode
+from traitlets import Any, Bool, Dict, Float, Int, List, Unicode
 
 from autograder.assignments.cells import is_test_cell, nbgrader_meta, split_hidden
 from autograder.engine.checker import CellChecker, KernelTrouble, RemoteKernel, Verdict
@@ -108,6 +108,7 @@ class SandboxedExecute(Execute):
     work_files = Dict(help="files copied beside the notebook: relative path -> bytes")
     secret_paths = List(Unicode(), help="the grader's folders that a message must not name")
     notebook_timeout = Float(0, help="seconds the whole notebook may take; 0 for no limit")
+    zygote = Any(None, help="this worker's KernelZygote to fork the kernel from, or None")
 
     def preprocess(self, nb, resources=None, km=None):
         from autograder.course.config import grading_settings
@@ -115,13 +116,9 @@ class SandboxedExecute(Execute):
         settings = grading_settings(self.config)
         self._tests = dict(self.tests)
         self._checker = CellChecker(self.setup_code, secret_paths=list(self.secret_paths))
-        limits = SandboxLimits(
-            settings.sandbox_memory_bytes,
-            settings.notebook_timeout,
-            settings.sandbox_processes,
-            settings.sandbox_file_bytes,
+        self._sandbox = Sandbox(
+            SandboxLimits.of(settings), work_files=self.work_files, isolate=self.sandboxed, zygote=self.zygote
         )
-        self._sandbox = Sandbox(limits, work_files=self.work_files, isolate=self.sandboxed)
         self._replay: list[str] = []
         self._restarts = 0
         self._gave_up = False

@@ -36,12 +36,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Instance
+from traitlets import DottedObjectName, Instance, Type
 
 SANDBOX_UID = 65534
 HOME = "/home/student"
@@ -58,6 +60,16 @@ class SandboxLimits:
     cpu_seconds: int
     processes: int
     file_bytes: int
+
+    @classmethod
+    def of(cls, settings) -> SandboxLimits:
+        """The limits a :class:`~autograder.course.config.CourseGrading` sets."""
+        return cls(
+            settings.sandbox_memory_bytes,
+            settings.notebook_timeout,
+            settings.sandbox_processes,
+            settings.sandbox_file_bytes,
+        )
 
 
 def bwrap_path() -> str | None:
@@ -192,6 +204,91 @@ def release_files(folder: Path) -> dict[str, bytes]:
     return files
 
 
+def prlimit_command(limits: SandboxLimits, *, cpu: bool = True) -> list[str]:
+    """``prlimit`` with ``limits`` (the CPU-time one left out when ``cpu`` is False), ending in ``--``."""
+    return [
+        "/usr/bin/prlimit",
+        f"--as={limits.memory_bytes}",
+        *([f"--cpu={limits.cpu_seconds}"] if cpu else []),
+        f"--nproc={limits.processes}",
+        f"--fsize={limits.file_bytes}",
+        "--core=0",
+        "--",
+    ]
+
+
+def sandbox_environment(home: str = HOME) -> dict[str, str]:
+    """A sandboxed kernel's whole environment, with ``home`` as its home: nothing of the grader's is passed on."""
+    from autograder.course.config import blas_environment
+
+    data = DATA if home == HOME and _data_dir() is not None else None
+    env = {
+        "HOME": home,
+        "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "MPLCONFIGDIR": f"{home}/.config/matplotlib",
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        "IPYTHONDIR": f"{home}/.ipython",
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "NBGRADER_EXECUTION": "autograde",
+        **blas_environment(),
+    }
+    if data is not None:
+        env["NNDL_DATA_DIR"] = data
+    elif os.environ.get("NNDL_DATA_DIR"):
+        env["NNDL_DATA_DIR"] = os.environ["NNDL_DATA_DIR"]
+    return env
+
+
+def bwrap_command(own: list[str]) -> list[str]:
+    """``bwrap`` with every namespace, the read-only system and Python, then ``own`` mounts, ending in ``--``.
+
+    ``own`` holds the sandbox's writable binds and its ``--chdir``.
+    """
+    bwrap = bwrap_path()
+    if bwrap is None:
+        raise RuntimeError(sandbox_problem())
+    binds = ["--ro-bind", "/usr", "/usr"]
+    for link in ("bin", "lib", "lib64", "sbin"):
+        if os.path.islink(f"/{link}"):
+            binds += ["--symlink", os.readlink(f"/{link}"), f"/{link}"]
+    for path in _ETC_FILES:
+        if os.path.exists(path):
+            binds += ["--ro-bind", path, path]
+    python_roots = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), _package_root("nndl")}
+    for path in sorted(python_roots):
+        binds += ["--ro-bind", str(path), str(path)]
+    data = _data_dir()
+    if data is not None:
+        binds += ["--ro-bind", str(data), DATA]
+    setenv = [part for key, value in sandbox_environment(HOME).items() for part in ("--setenv", key, value)]
+    return [
+        bwrap,
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--uid",
+        str(SANDBOX_UID),
+        "--gid",
+        str(SANDBOX_UID),
+        "--cap-drop",
+        "ALL",
+        "--clearenv",
+        *setenv,
+        # /tmp first: a tmpfs mounted after a bind below /tmp (a checkout or a venv there) would hide it
+        "--tmpfs",
+        "/tmp",
+        *binds,
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        *own,
+        "--",
+    ]
+
+
 class Sandbox:
     """The folders and the command line of one sandboxed kernel.
 
@@ -206,12 +303,18 @@ class Sandbox:
         False runs the kernel without bubblewrap (``--no-sandbox``, or a
         self-learner's ``check`` where namespaces are forbidden): same
         scratch folder, environment and limits, but no isolation at all.
+    zygote : KernelZygote, optional
+        The kernel is forked by this worker's template
+        (:mod:`autograder.engine.zygote`) instead of started by its own
+        ``bwrap``; its folders are made inside the template's.
     """
 
-    def __init__(self, limits: SandboxLimits, work_files: dict | None = None, *, isolate: bool = True):
+    def __init__(self, limits: SandboxLimits, work_files: dict | None = None, *, isolate: bool = True, zygote=None):
         self.limits = limits
         self.isolate = isolate
-        self.root = Path(tempfile.mkdtemp(prefix="nndl-sandbox-"))
+        self.zygote = zygote if isolate else None
+        under = str(self.zygote.kernels) if self.zygote is not None else None
+        self.root = Path(tempfile.mkdtemp(prefix="nndl-sandbox-", dir=under))
         self.channel = self.root / "channel"
         self.home = self.root / "home"
         self.channel.mkdir()
@@ -229,18 +332,9 @@ class Sandbox:
 
     def command(self, argv: list[str]) -> list[str]:
         """The full command line that runs ``argv`` (a program inside the sandbox)."""
-        limits = self.limits
-        prlimit = [
-            "/usr/bin/prlimit",
-            f"--as={limits.memory_bytes}",
-            f"--cpu={limits.cpu_seconds}",
-            f"--nproc={limits.processes}",
-            f"--fsize={limits.file_bytes}",
-            "--core=0",
-            "--",
-        ]
+        prlimit = prlimit_command(self.limits)
         if not self.isolate:
-            env = [f"{k}={v}" for k, v in self._environment(str(self.home), None).items()]
+            env = [f"{k}={v}" for k, v in sandbox_environment(str(self.home)).items()]
             return [
                 "/bin/sh",
                 "-c",
@@ -252,92 +346,61 @@ class Sandbox:
                 *prlimit,
                 *argv,
             ]
-        bwrap = bwrap_path()
-        if bwrap is None:
-            raise RuntimeError(sandbox_problem())
-        binds = ["--ro-bind", "/usr", "/usr"]
-        for link in ("bin", "lib", "lib64", "sbin"):
-            if os.path.islink(f"/{link}"):
-                binds += ["--symlink", os.readlink(f"/{link}"), f"/{link}"]
-        for path in _ETC_FILES:
-            if os.path.exists(path):
-                binds += ["--ro-bind", path, path]
-        python_roots = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), _package_root("nndl")}
-        for path in sorted(python_roots):
-            binds += ["--ro-bind", str(path), str(path)]
-        data = _data_dir()
-        if data is not None:
-            binds += ["--ro-bind", str(data), DATA]
-        setenv = [
-            part
-            for key, value in self._environment(HOME, DATA if data else None).items()
-            for part in ("--setenv", key, value)
-        ]
-        command = [
-            bwrap,
-            "--unshare-all",
-            "--die-with-parent",
-            "--new-session",
-            "--uid",
-            str(SANDBOX_UID),
-            "--gid",
-            str(SANDBOX_UID),
-            "--cap-drop",
-            "ALL",
-            "--clearenv",
-            *setenv,
-            # /tmp first: a tmpfs mounted after a bind below /tmp (a checkout or a venv there) would hide it
-            "--tmpfs",
-            "/tmp",
-            *binds,
-            "--proc",
-            "/proc",
-            "--dev",
-            "/dev",
-            "--bind",
-            str(self.channel),
-            str(self.channel),
-            "--bind",
-            str(self.home),
-            HOME,
-            "--chdir",
-            HOME,
-            "--",
-            *prlimit,
-            *argv,
-        ]
-        cgroup = _PidsCgroup(limits.processes)
+        own = ["--bind", str(self.channel), str(self.channel), "--bind", str(self.home), HOME, "--chdir", HOME]
+        cgroup = _PidsCgroup(self.limits.processes)
         self._cgroups.append(cgroup)
-        return cgroup.wrap(command)
-
-    @staticmethod
-    def _environment(home: str, data: str | None) -> dict[str, str]:
-        """The kernel's whole environment: nothing of the grader's is passed on."""
-        from autograder.course.config import blas_environment
-
-        env = {
-            "HOME": home,
-            "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
-            "LANG": "C.UTF-8",
-            "MPLCONFIGDIR": f"{home}/.config/matplotlib",
-            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-            "IPYTHONDIR": f"{home}/.ipython",
-            "JUPYTER_PLATFORM_DIRS": "1",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "NBGRADER_EXECUTION": "autograde",
-            **blas_environment(),
-        }
-        if data is not None:
-            env["NNDL_DATA_DIR"] = data
-        elif os.environ.get("NNDL_DATA_DIR"):
-            env["NNDL_DATA_DIR"] = os.environ["NNDL_DATA_DIR"]
-        return env
+        return cgroup.wrap([*bwrap_command(own), *prlimit, *argv])
 
     def cleanup(self) -> None:
         """Remove the scratch and channel folders and the cgroups."""
         for cgroup in self._cgroups:
             cgroup.remove()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class SandboxedKernelClient(AsyncKernelClient):
+    """A client that is ready as soon as the kernel has answered ``kernel_info`` on shell and IOPub.
+
+    jupyter_client gives IOPub 0.2 s to show its first message (which a
+    subscription made a moment after the kernel's reply misses), and then
+    waits for 0.2 s of silence there, to drop the start-up messages. Here a
+    missed IOPub message is asked for again after 20 ms, and the start-up
+    messages are only drained: nbclient ignores every message that does not
+    answer its own request.
+    """
+
+    async def _async_wait_for_ready(self, timeout=None):
+        from queue import Empty
+
+        from jupyter_client.manager import KernelManager
+
+        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+        while True:
+            self.kernel_info()
+            try:
+                msg = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                pass
+            else:
+                if msg["msg_type"] == "kernel_info_reply":
+                    try:  # IOPub is connected once a message of this kernel arrives there; else ask again
+                        await self.iopub_channel.get_msg(timeout=0.02)
+                    except Empty:
+                        pass
+                    else:
+                        self._handle_kernel_info_reply(msg)
+                        break
+            if isinstance(self.parent, KernelManager) and not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+        while True:
+            try:
+                await self.iopub_channel.get_msg(timeout=0)
+            except Empty:
+                break
+
+    wait_for_ready = _async_wait_for_ready
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -349,6 +412,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     """
 
     sandbox = Instance(Sandbox, allow_none=True)
+    client_class = DottedObjectName("autograder.engine.sandbox.SandboxedKernelClient")
+    client_factory = Type(SandboxedKernelClient, klass=AsyncKernelClient)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -357,7 +422,15 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.connection_file = str(self.sandbox.channel / "kernel.json")
 
     def format_kernel_cmd(self, extra_arguments=None):
-        argv = [
+        return (
+            self.kernel_argv(extra_arguments)
+            if self.sandbox.zygote
+            else self.sandbox.command(self.kernel_argv(extra_arguments))
+        )
+
+    def kernel_argv(self, extra_arguments=None) -> list[str]:
+        """The kernel's own command line, as run inside the sandbox."""
+        return [
             str(Path(sys.prefix) / "bin" / "python"),
             "-m",
             "ipykernel_launcher",
@@ -365,9 +438,20 @@ class SandboxedKernelManager(AsyncKernelManager):
             self.connection_file,
             *(extra_arguments or []),
         ]
-        return self.sandbox.command(argv)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
+        zygote = self.sandbox.zygote
+        if zygote is not None:
+            try:
+                self.provisioner.process = zygote.launch(self.sandbox, self.connection_file)
+            except OSError as exc:  # the template is gone: this kernel gets a bwrap of its own
+                self.log.warning("Starting the kernel without the template: %s", exc)
+                self.sandbox.zygote = None
+                kernel_cmd = self.sandbox.command(kernel_cmd)
+            else:
+                self.provisioner.pid = self.provisioner.pgid = None
+                self._reconcile_connection_info(self.provisioner.connection_info)
+                return
         # the kernel's own start-up chatter goes nowhere: what a cell prints
         # travels as messages, and a grading worker's terminal stays readable
         kw.setdefault("stdout", subprocess.DEVNULL)

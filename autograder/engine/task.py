@@ -90,6 +90,12 @@ def execute_submission(task: ExecutionTask, kit: ExecutionKit) -> ExecutionResul
     handler.setLevel(logging.WARNING)
     executed: dict[str, str] = {}
     error = None
+    zygote = None
+    if kit.sandboxed and kit.preload:
+        from autograder.engine.sandbox import SandboxLimits
+        from autograder.engine.zygote import worker_zygote
+
+        zygote = worker_zygote(SandboxLimits.of(settings), kit.preload)
     try:
         for name, text in task.notebooks.items():
             nb = nbformat.reads(text, as_version=4)
@@ -100,6 +106,7 @@ def execute_submission(task: ExecutionTask, kit: ExecutionKit) -> ExecutionResul
                 work_files=kit.work_files,
                 secret_paths=list(kit.secret_paths),
                 notebook_timeout=float(settings.notebook_timeout),
+                zygote=zygote,
             )
             step.log.addHandler(handler)
             resources = {

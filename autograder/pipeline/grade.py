@@ -195,9 +195,16 @@ def run_jobs(
     from tqdm import tqdm
 
     from autograder.engine.task import SandboxUnavailable, execute_submission
-    from autograder.pipeline.record import NotGradable, Recorder, make_kit
+    from autograder.pipeline.record import NotGradable, Recorder, course_preload, make_kit
 
-    notebook_timeout = grading_settings(course.config).notebook_timeout
+    settings = grading_settings(course.config)
+    notebook_timeout = settings.notebook_timeout
+    # a template per worker pays for itself from the second kernel on
+    preload = (
+        course_preload(course, [job.assignment for job in jobs])
+        if sandboxed and settings.fork_kernels and len(jobs) > 1
+        else ()
+    )
     recorder = Recorder(course, sandboxed=sandboxed)
     client = cluster.client
     pending = deque(_order_for_balance(course, jobs))
@@ -223,7 +230,7 @@ def run_jobs(
 
     def kit_for(assignment: str):
         if assignment not in kits:
-            kit = make_kit(course, assignment, sandboxed=sandboxed)
+            kit = make_kit(course, assignment, sandboxed=sandboxed, preload=preload)
             # a task, not scattered data: the scheduler can compute it again if its worker is lost
             kits[assignment] = client.submit(_identity, kit, key=f"nndl-kit-{assignment}-{uuid.uuid4().hex[:8]}")
         return kits[assignment]

@@ -66,8 +66,11 @@ def _reading_reason(exc: Exception) -> str:
     return f"the file is not a readable notebook ({text[:200]})"
 
 
-def make_kit(course: Course, assignment: str, *, sandboxed: bool) -> ExecutionKit:
-    """What every task of ``assignment`` needs: the source's tests and imports, the release's files, the settings."""
+def make_kit(course: Course, assignment: str, *, sandboxed: bool, preload: tuple = ()) -> ExecutionKit:
+    """What every task of ``assignment`` needs: the source's tests and imports, the release's files, the settings.
+
+    ``preload``: the modules of the workers' kernel templates (:func:`course_preload`), or none.
+    """
     from autograder.assignments.cells import is_given_code, is_test_cell, nbgrader_meta
     from autograder.engine.checker import import_lines
     from autograder.engine.sandbox import release_files
@@ -85,7 +88,16 @@ def make_kit(course: Course, assignment: str, *, sandboxed: bool) -> ExecutionKi
         config=_plain_config(course.config),
         secret_paths=(str(course.root),),
         sandboxed=sandboxed,
+        preload=tuple(preload) if sandboxed else (),
     )
+
+
+def course_preload(course: Course, assignments) -> tuple:
+    """The modules the source notebooks of ``assignments`` import (for the workers' kernel templates)."""
+    from autograder.engine.zygote import notebook_imports
+
+    paths = [p for a in sorted(set(assignments)) for p in course.paths.source_notebooks(a)]
+    return tuple(notebook_imports(paths))
 
 
 def _plain_config(config) -> dict:
