@@ -208,6 +208,8 @@ class KernelZygote:
             error = self._process.stderr.read().decode(errors="replace").strip().splitlines()
             self._problem = f"the kernel template did not start: {error[-1] if error else 'no reason given'}"
         self._ready.set()
+        for message in self._process.stderr:  # read, so that the template never blocks on a full pipe
+            log.debug("kernel template: %s", message.decode(errors="replace").rstrip())
         self._process.wait()
 
     def start(self) -> bool:

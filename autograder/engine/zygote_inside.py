@@ -167,6 +167,8 @@ def _init(request: dict) -> None:
     """PID 1 of the kernel's namespace: no capabilities, fork the kernel, reap; never returns."""
     code = 1
     try:
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         _drop_capabilities()
         kernel = os.fork()
@@ -187,6 +189,10 @@ def _warden(conn: socket.socket, request: dict) -> None:
     """Isolate, fork init, relay its end to ``conn`` and a closed ``conn`` to init; never returns."""
     try:
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        null = os.open("/dev/null", os.O_RDWR)  # the template's stdout and stderr are its alone
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.close(null)
         _isolate(request)
         wake_r, wake_w = os.pipe()
         os.set_blocking(wake_w, False)
