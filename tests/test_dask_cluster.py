@@ -92,6 +92,8 @@ def test_a_scheduler_and_two_workers_grade_the_demo_class_as_the_embedded_cluste
         out, err = _finish(_grade(tmp_path / "postgres", dask.address, "--no-progress"))
         assert f"graded {len(students)} submission(s)" in out, out
         assert "refuses to grade" in err and "bubblewrap" in err, f"the worker without bwrap did not refuse:\n{err}"
+        for name in ("w1", "w2"):  # each grading worker forked its kernels from its sandboxed template
+            assert "one bwrap per kernel" not in dask.log(name), dask.log(name)[-2000:]
         assert _cells(pg_course) == embedded, (
             "PostgreSQL on the Dask workers differs from SQLite on the embedded cluster"
         )
