@@ -90,6 +90,7 @@ HOSTILE = textwrap.dedent(
         except OSError:
             pass
     report["written"] = written
+    report["program"] = os.listdir("/opt/nndl-template") if os.path.isdir("/opt/nndl-template") else []
     import subprocess
     report["sleeper"] = subprocess.Popen(["/usr/bin/sleep", "1000"], start_new_session=True).pid
     print(json.dumps(report))
@@ -167,6 +168,7 @@ def test_a_forked_kernel_reaches_neither_the_template_nor_the_next_kernel(zygote
     assert first["strangers"] == [], "a kernel's PID namespace holds processes not its own"
     assert first["umounted"] == [], "a kernel removed a mount of its own file view"
     assert first["nested_umounted"] == "[]", first["nested_umounted"]
+    assert first["program"] == [], "the template's program (of the instructor package) is in the kernel's view"
     # writable for the first kernel: its home and its fresh /tmp and /dev/shm only
     assert {w.rstrip("/") for w in first["written"]} <= {"/home/student", "/tmp", "/dev/shm"} | {
         w for w in first["written"] if w.startswith(("/home/student/", "/tmp/", "/dev/shm/"))
