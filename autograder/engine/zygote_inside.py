@@ -92,6 +92,25 @@ def _write(path: str, text: str) -> None:
         f.write(text)
 
 
+def _mount_points_below(folder: str) -> list[str]:
+    """The mount points strictly below ``folder``, in the order they were mounted."""
+    import codecs
+
+    prefix = folder.rstrip("/") + "/"
+    with open("/proc/self/mountinfo", "rb") as f:
+        points = [codecs.escape_decode(line.split()[4])[0].decode() for line in f]
+    return [p for p in points if p.startswith(prefix)]
+
+
+def _make_mount_point(path: str, like: str) -> None:
+    """A file or a folder at ``path`` to mount ``like`` on."""
+    if os.path.isdir(like):
+        os.makedirs(path, exist_ok=True)
+    elif not os.path.exists(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        open(path, "w").close()
+
+
 def _isolate(request: dict) -> None:
     """New namespaces and the kernel's file view (run by the warden)."""
     uid, gid = os.getuid(), os.getgid()
@@ -104,19 +123,31 @@ def _isolate(request: dict) -> None:
     _write("/proc/self/gid_map", f"{gid} {gid} 1")
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     channel, hidden, stage = request["channel"], request["hidden"], request["stage"]
-    _mount(channel, stage, None, MS_BIND | MS_REC)
+    # what a fresh /tmp would hide and must stay: the read-only binds below it (a checkout or a
+    # virtualenv under /tmp), but not the template's own folder
+    keep = [p for p in _mount_points_below("/tmp") if p != hidden and not p.startswith(hidden + "/")]
+    _mount("tmpfs", stage, "tmpfs", MS_NOSUID | MS_NODEV, "mode=700")
+    staged = [os.path.join(stage, str(i)) for i in range(len(keep))]
+    for source, place in zip([channel, *keep], [os.path.join(stage, "channel"), *staged]):
+        _make_mount_point(place, like=source)
+        _mount(source, place, None, MS_BIND)
     _mount(request["home_source"], request["home"], None, MS_BIND | MS_REC)
     _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
+    for place, target in zip(staged, keep):
+        _make_mount_point(target, like=place)
+        _mount(place, target, None, MS_BIND)
+    for target in keep:
+        _mount(None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
     # every writable folder the template shares with the kernels after this one goes out of view
     # (already done by the fresh /tmp when the template's folder lies below it)
     covered = os.path.isdir(hidden)
     if covered:
         _mount("tmpfs", hidden, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755")
     os.makedirs(channel)
-    _mount(stage, channel, None, MS_BIND | MS_REC)
-    _call(_libc.umount2(stage.encode(), MNT_DETACH), "umount")
+    _mount(os.path.join(stage, "channel"), channel, None, MS_BIND)
     if covered:
         _mount(None, hidden, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    _call(_libc.umount2(stage.encode(), MNT_DETACH), "umount")
     _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
     _mount(None, "/dev", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
     # nor this program: the kernel sees nothing of the instructor package
