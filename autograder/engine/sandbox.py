@@ -43,7 +43,7 @@ from pathlib import Path
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import DottedObjectName, Instance, Type
+from traitlets import Instance, Type
 
 SANDBOX_UID = 65534
 HOME = "/home/student"
@@ -217,11 +217,13 @@ def prlimit_command(limits: SandboxLimits, *, cpu: bool = True) -> list[str]:
     ]
 
 
-def sandbox_environment(home: str = HOME) -> dict[str, str]:
-    """A sandboxed kernel's whole environment, with ``home`` as its home: nothing of the grader's is passed on."""
+def sandbox_environment(home: str, data: str | None) -> dict[str, str]:
+    """A sandboxed kernel's whole environment, with ``home`` and the course data at ``data``.
+
+    Nothing of the grader's is passed on.
+    """
     from autograder.course.config import blas_environment
 
-    data = DATA if home == HOME and _data_dir() is not None else None
     env = {
         "HOME": home,
         "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
@@ -262,7 +264,8 @@ def bwrap_command(own: list[str]) -> list[str]:
     data = _data_dir()
     if data is not None:
         binds += ["--ro-bind", str(data), DATA]
-    setenv = [part for key, value in sandbox_environment(HOME).items() for part in ("--setenv", key, value)]
+    environment = sandbox_environment(HOME, DATA if data is not None else None)
+    setenv = [part for key, value in environment.items() for part in ("--setenv", key, value)]
     return [
         bwrap,
         "--unshare-all",
@@ -334,7 +337,7 @@ class Sandbox:
         """The full command line that runs ``argv`` (a program inside the sandbox)."""
         prlimit = prlimit_command(self.limits)
         if not self.isolate:
-            env = [f"{k}={v}" for k, v in sandbox_environment(str(self.home)).items()]
+            env = [f"{k}={v}" for k, v in sandbox_environment(str(self.home), None).items()]
             return [
                 "/bin/sh",
                 "-c",
@@ -412,7 +415,6 @@ class SandboxedKernelManager(AsyncKernelManager):
     """
 
     sandbox = Instance(Sandbox, allow_none=True)
-    client_class = DottedObjectName("autograder.engine.sandbox.SandboxedKernelClient")
     client_factory = Type(SandboxedKernelClient, klass=AsyncKernelClient)
 
     def __init__(self, **kwargs):

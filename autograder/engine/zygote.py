@@ -59,6 +59,7 @@ from autograder.engine.sandbox import (
     bwrap_command,
     prlimit_command,
 )
+from autograder.engine.zygote_inside import READY
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,6 @@ BASE_PRELOAD = ("ipykernel.kernelapp", "IPython", "numpy", "matplotlib", "matplo
 _INSIDE = Path(__file__).with_name("zygote_inside.py")
 _INSIDE_AT = "/opt/nndl-template/zygote_inside.py"
 _STAGE = "/run/nndl-stage"
-_READY = b"ready\n"
 _START_SECONDS = 120
 _LAUNCH_SECONDS = 30
 _KILL_SECONDS = 5
@@ -204,7 +204,7 @@ class KernelZygote:
             self._ready.set()
             return
         line = self._process.stdout.readline()
-        if line != _READY:
+        if line != READY:
             error = self._process.stderr.read().decode(errors="replace").strip().splitlines()
             self._problem = f"the kernel template did not start: {error[-1] if error else 'no reason given'}"
         self._ready.set()

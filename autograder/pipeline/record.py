@@ -88,7 +88,7 @@ def make_kit(course: Course, assignment: str, *, sandboxed: bool, preload: tuple
         config=_plain_config(course.config),
         secret_paths=(str(course.root),),
         sandboxed=sandboxed,
-        preload=tuple(preload) if sandboxed else (),
+        preload=tuple(preload),
     )
 
 
